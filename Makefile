@@ -1,0 +1,138 @@
+# Second Opinion Advocate: developer and operator commands. `make help` lists them.
+#
+# Everything runs from the project's own virtualenv (.venv, Python 3.10), created and installed
+# on first use and reinstalled only when requirements.in or requirements.lock change. The model is
+# retrained only when its inputs change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The steps of `make test` are ordered and each one's failure is fatal: never run them in parallel.
+.NOTPARALLEL:
+.DELETE_ON_ERROR:
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+INSTALLED := $(VENV)/.installed
+MODEL := models/advocate.tar.gz
+RASA_PROJECT := --domain domain.yml --config config.yml --data data
+
+# Rasa's telemetry and crash reports go to Rasa's servers, and a crash report can quote a
+# person's message: off unless you opt in (RASA_TELEMETRY_ENABLED=true make ...).
+export RASA_TELEMETRY_ENABLED ?= false
+
+# What the model is built from: the Rasa project files, plus the custom NLU components and policy
+# and the vocabularies the entity extractor reads (the tracker store is not part of the model).
+# models/.inputs records the list itself, so adding or deleting a file retrains too (a deleted
+# file would otherwise go unnoticed).
+TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py,$(sort $(shell \
+	find data bot/rasa_ext bot/logic/vocabulary bot/logic/vocabulary.py \
+	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
+
+.PHONY: help install run shell train test validate lint test-unit test-core test-nlu test-stack \
+	test-postgres eval bench clean FORCE
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# --- environment -------------------------------------------------------------------------------
+
+install: $(INSTALLED) ## Create .venv (Python 3.10) and install the pinned requirements
+
+$(INSTALLED): requirements.in requirements.lock
+	@if ! "$(PY)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
+		python="$$(scripts/find_python.sh)"; \
+		if [ -e "$(VENV)" ]; then echo "$(VENV) is missing or not Python 3.10: recreating it"; rm -rf "$(VENV)"; fi; \
+		echo "Creating $(VENV) with $$python"; \
+		"$$python" -m venv "$(VENV)" || { \
+			echo "error: could not create $(VENV). On Debian/Ubuntu: sudo apt install python3.10-venv" >&2; \
+			exit 1; }; \
+	fi
+	$(PY) -m pip install -r requirements.in -c requirements.lock
+	@touch $@
+
+# --- model ---------------------------------------------------------------------------------------
+
+train: $(MODEL) ## Train the model (only when domain.yml, config.yml or data/ changed)
+
+models/.inputs: FORCE
+	@mkdir -p models
+	@printf '%s\n' $(TRAIN_INPUTS) | cmp -s - $@ || printf '%s\n' $(TRAIN_INPUTS) > $@
+
+# Order-only on the install: a new test dependency must not retrain the model.
+$(MODEL): $(TRAIN_INPUTS) models/.inputs | $(INSTALLED)
+	$(RASA) train $(RASA_PROJECT) --fixed-model-name advocate --out models
+	@touch $@
+
+# --- running -----------------------------------------------------------------------------------
+
+run: $(MODEL) ## Start Rasa (:5005), the action server (:5055) and the web app (:8000); Ctrl-C stops
+	$(PY) -m bot.launcher run
+
+shell: $(MODEL) ## Chat in the terminal (rasa shell, same endpoints; works beside `make run`)
+	$(PY) -m bot.launcher shell
+
+# --- checks --------------------------------------------------------------------------------------
+
+test: validate lint test-unit $(MODEL) test-core test-nlu test-stack test-postgres ## Run every check, in order
+
+validate: | $(INSTALLED) ## rasa data validate, warnings fail
+	$(RASA) data validate --fail-on-warnings $(RASA_PROJECT)
+
+lint: | $(INSTALLED) ## ruff
+	$(PY) -m ruff check .
+
+test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
+	$(PY) -m pytest tests -m "not stack and not postgres"
+
+test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
+	@if [ -d tests/stories ]; then \
+		$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core; \
+	else \
+		echo "SKIPPED rasa test core: tests/stories/ does not exist yet"; \
+	fi
+
+test-nlu: $(MODEL) ## rasa test nlu on tests/nlu/heldout.yml (report in results/nlu, not a gate)
+	@if [ -f tests/nlu/heldout.yml ]; then \
+		$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/nlu --no-plot; \
+		$(PY) scripts/nlu_summary.py results/nlu; \
+	else \
+		echo "SKIPPED rasa test nlu: tests/nlu/heldout.yml does not exist yet"; \
+	fi
+
+test-stack: $(MODEL) ## End-to-end tests against the real three processes
+	$(PY) -m pytest tests -m stack
+
+test-postgres: | $(INSTALLED) ## PostgreSQL tests (only when TEST_DATABASE_URL is set)
+	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+		$(PY) -m pytest tests -m postgres || { rc=$$?; \
+			if [ $$rc -eq 5 ]; then echo "no PostgreSQL tests exist yet"; else exit $$rc; fi; }; \
+	else \
+		echo "SKIPPED PostgreSQL tests: TEST_DATABASE_URL is not set (.ci/run sets it)"; \
+	fi
+
+# The held-out set measures generalisation; the robustness set (typos, SMS spelling) measures what
+# anxious people on phones actually type. Each gets its own folder of reports and plots.
+EVAL_SETS := heldout robustness
+
+eval: $(MODEL) ## NLU evaluation on the held-out and robustness sets (results/eval/<set>/)
+	@for set in $(EVAL_SETS); do \
+		if [ ! -f "tests/nlu/$$set.yml" ]; then echo "SKIPPED $$set: tests/nlu/$$set.yml does not exist"; continue; fi; \
+		echo "=== $$set ==="; \
+		$(RASA) test nlu --model $(MODEL) --nlu "tests/nlu/$$set.yml" --out "results/eval/$$set" --successes; \
+	done
+	@for set in $(EVAL_SETS); do \
+		if [ -d "results/eval/$$set" ]; then echo "=== $$set ==="; $(PY) scripts/nlu_summary.py "results/eval/$$set"; fi; \
+	done
+
+BENCH_ITERATIONS ?= 1000
+
+bench: | $(INSTALLED) ## Time safety, vocabulary matching and recommendation rules (BENCH_ITERATIONS=1000)
+	$(PY) -m tests.bench --iterations $(BENCH_ITERATIONS)
+
+clean: ## Remove the model, results and caches (keeps .venv and var/: your database and secrets)
+	rm -rf models results .rasa .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+FORCE:

@@ -1,0 +1,139 @@
+"""Journey 1: deciding whether to seek a second opinion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import entity_value, remember_channel
+from actions.forms import AnswerFormValidation
+from bot.logic import assessment, messages, vocabulary
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+
+ANSWER_SLOTS = ("urgency", "diagnosis_certainty", "rare_condition", "not_improving", "insurer_requires", "confidence")
+NEXT_STEP_BUTTONS = [
+    {"title": "How to ask my doctor", "payload": "/ask_doctor"},
+    {"title": "Get my records", "payload": "/request_records"},
+    {"title": "Prepare questions", "payload": "/suggest_questions"},
+    {"title": "Talk to a person", "payload": "/human_handoff"},
+]
+
+
+def case_slots_from_message(tracker: Tracker) -> dict[str, Any]:
+    """Condition and treatment the person just named, so the form never asks for them again."""
+    facts: dict[str, Any] = {}
+    for entity in ("condition", "treatment"):
+        value = entity_value(tracker, entity)
+        if value:
+            facts[entity] = value
+            if entity == "condition":
+                mention = vocabulary.lookup("condition", value)
+                if mention is not None and mention.category == "rare":
+                    facts["rare_condition"] = "yes"
+    return facts
+
+
+async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
+    """Store condition/treatment (canonical, with category) on the person's case row."""
+    stored: dict[str, str | None] = {}
+    for entity in ("condition", "treatment"):
+        value = facts.get(entity)
+        if value and value != "not_sure":
+            mention = vocabulary.lookup(entity, value)
+            stored[entity] = mention.value if mention else value
+            stored[f"{entity}_category"] = mention.category if mention else None
+    if stored:
+        await run_sync(repository.record_case, tracker.sender_id, tracker.get_latest_input_channel(), **stored)
+
+
+class ActionStartAssessment(Action):
+    def name(self) -> str:
+        return "action_start_assessment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        await remember_channel(tracker)
+        facts = case_slots_from_message(tracker)
+        await remember_case_facts(tracker, facts)
+        dispatcher.utter_message(text=messages.ASSESSMENT_INTRO)
+        known = [facts[k] for k in ("condition", "treatment") if facts.get(k)]
+        if known:
+            dispatcher.utter_message(text=f"I've noted: {' and '.join(known)}. I won't ask about that again.")
+        return [SlotSet(k, v) for k, v in facts.items()] + [SlotSet("paused_form", None)]
+
+
+class ValidateAssessmentForm(AnswerFormValidation):
+    def name(self) -> str:
+        return "validate_assessment_form"
+
+    def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
+        if slot in ("condition", "treatment"):
+            named = entity_value(tracker, slot)
+            if named:
+                return named
+        return assessment.parse_answer(slot, text, intent)
+
+    def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
+        extra = {k: v for k, v in case_slots_from_message(tracker).items() if k != slot and not tracker.get_slot(k)}
+        if slot == "condition":
+            mention = vocabulary.lookup("condition", value)
+            if mention is not None and mention.category == "rare":
+                extra["rare_condition"] = "yes"
+        return extra
+
+    async def validate_condition(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        await remember_case_facts(tracker, {"condition": value})
+        return {"condition": value}
+
+    async def validate_treatment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        await remember_case_facts(tracker, {"treatment": value})
+        return {"treatment": value}
+
+
+def _ask_action(slot: str) -> type:
+    """One `action_ask_<slot>` per question: prompts and buttons come from bot.logic.assessment."""
+
+    class AskAssessmentQuestion(Action):
+        def name(self) -> str:
+            return f"action_ask_{slot}"
+
+        async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+            text, buttons = assessment.question(slot, relation=tracker.get_slot("relation"))
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return []
+
+    AskAssessmentQuestion.__name__ = f"ActionAsk_{slot}"
+    return AskAssessmentQuestion
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in ("condition", "treatment", *ANSWER_SLOTS)]
+
+
+class ActionAssessmentResult(Action):
+    """Computes, explains and stores the recommendation once the form is complete."""
+
+    def name(self) -> str:
+        return "action_assessment_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        answers: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in ("condition", "treatment", *ANSWER_SLOTS)}
+        result = assessment.recommend(answers)
+        await run_sync(repository.save_assessment, tracker.sender_id, answers, result.level, list(result.reasons))
+        await remember_channel(tracker)
+        if result.emergency_note:
+            dispatcher.utter_message(text=result.emergency_note)
+        dispatcher.utter_message(
+            text=assessment.recommendation_message(
+                result, answers.get("condition"), answers.get("treatment"), relation=tracker.get_slot("relation")
+            )
+        )
+        dispatcher.utter_message(text="What would you like to do next?", buttons=NEXT_STEP_BUTTONS)
+        return [SlotSet("recommendation", result.level), SlotSet("paused_form", None)]

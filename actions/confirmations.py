@@ -1,0 +1,76 @@
+"""Yes / no replies outside forms, routed by what the bot last offered (`pending_confirmation`).
+
+One action per answer keeps the rules trivial ("affirm → action_confirm_pending") and puts the
+decision in tested Python instead of many competing rules.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import clear_pending
+from actions.handoff import start_handoff
+from bot.logic import messages
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+from bot.rasa_ext.tracker_store import ERASE_ACTION_NAME
+
+
+class ActionConfirmPending(Action):
+    def name(self) -> str:
+        return "action_confirm_pending"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        pending = tracker.get_slot("pending_confirmation")
+        if pending == "erase_data":
+            return [*clear_pending(), FollowupAction(ERASE_ACTION_NAME)]
+        if pending == "handoff":
+            return [*clear_pending(), *await start_handoff(dispatcher, tracker)]
+        if pending == "save_question":
+            question = tracker.get_slot("pending_question")
+            if question:
+                await run_sync(repository.add_questions, tracker.sender_id, [question])
+                total = len(await run_sync(repository.list_questions, tracker.sender_id))
+                dispatcher.utter_message(
+                    text=f"Saved: \"{question}\". You have {total} question{'s' if total != 1 else ''} on your list.",
+                    buttons=[{"title": "See my list", "payload": "/list_questions"}],
+                )
+            return clear_pending()
+        if pending == "save_suggestions":
+            offered = tracker.get_slot("suggested_questions") or []
+            added = await run_sync(repository.add_questions, tracker.sender_id, offered, "suggested")
+            dispatcher.utter_message(
+                text=f"Saved {len(added)} question{'s' if len(added) != 1 else ''} to your list.",
+                buttons=[{"title": "See my list", "payload": "/list_questions"}],
+            )
+            return [*clear_pending(), SlotSet("suggested_questions", None)]
+        if pending == "clear_questions":
+            removed = await run_sync(repository.clear_questions, tracker.sender_id)
+            dispatcher.utter_message(text=f"Done — I deleted {removed} question{'s' if removed != 1 else ''}.")
+            return clear_pending()
+        dispatcher.utter_message(text="OK!")
+        dispatcher.utter_message(response="utter_menu")
+        return clear_pending()
+
+
+class ActionDeclinePending(Action):
+    def name(self) -> str:
+        return "action_decline_pending"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        pending = tracker.get_slot("pending_confirmation")
+        if pending in ("erase_data", "clear_questions"):
+            dispatcher.utter_message(text=messages.NOTHING_CHANGED)
+        elif pending == "handoff":
+            dispatcher.utter_message(
+                text="OK. I'm here if you want to keep going — and you can ask for a person any time."
+            )
+        elif pending in ("save_question", "save_suggestions"):
+            dispatcher.utter_message(text="No problem, I didn't save it.")
+        else:
+            dispatcher.utter_message(text="OK.")
+        dispatcher.utter_message(response="utter_menu")
+        return [*clear_pending(), SlotSet("suggested_questions", None)]

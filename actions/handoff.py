@@ -1,0 +1,85 @@
+"""Journey 5: handing the conversation to a human patient advocate.
+
+The handoff record carries a case summary so the advocate can start without making the person
+repeat themselves. Setting `handoff_active` makes `HandoffPolicy` keep the bot quiet until an
+advocate closes the handoff (safety replies still go out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import FORMS, channel_of
+from bot.logic import messages
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+
+RECENT_TURNS = 12
+REASON_BY_INTENT = {
+    "human_handoff": "asked_for_person",
+    "crisis_self_harm": "distress",
+    "medical_emergency": "distress",
+    "nlu_fallback": messages.FALLBACK_HANDOFF_REASON,
+}
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why the person needs a human: the latest telling intent ("yes" to an offer tells nothing)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in REASON_BY_INTENT:
+                return REASON_BY_INTENT[intent]
+    return REASON_BY_INTENT["human_handoff"]
+
+
+def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[str, Any]]:
+    lines = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append({"from": "person", "text": event["text"], "at": event.get("timestamp")})
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append({"from": "bot", "text": event["text"], "at": event.get("timestamp")})
+    return lines[-limit:]
+
+
+def pause_active_form(tracker: Tracker) -> list[EventType]:
+    """Stop a running form but remember it, so "continue" can pick up where they were."""
+    form = tracker.active_loop.get("name") if tracker.active_loop else None
+    if form not in FORMS:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]
+
+
+async def start_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None
+) -> list[EventType]:
+    if tracker.get_slot("handoff_active"):
+        dispatcher.utter_message(text=messages.HANDOFF_ALREADY_OPEN)
+        return []
+    summary = await run_sync(repository.case_summary, tracker.sender_id)
+    summary["transcript"] = recent_transcript(tracker)
+    summary["relation"] = tracker.get_slot("relation")
+    summary.pop("handoff", None)
+    await run_sync(
+        repository.open_handoff,
+        tracker.sender_id,
+        channel_of(tracker),
+        reason or handoff_reason(tracker),
+        summary,
+    )
+    dispatcher.utter_message(text=messages.HANDOFF_STARTED)
+    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet("pending_confirmation", None)]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await start_handoff(dispatcher, tracker)

@@ -1,0 +1,195 @@
+"""Journey 4: the question notebook the person takes to their appointment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.assessment import case_slots_from_message, remember_case_facts
+from actions.common import entity_value, latest_text, remember_channel
+from bot.logic import messages, notebook, suggestions, vocabulary
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+
+LIST_BUTTONS = [
+    {"title": "Suggest more", "payload": "/suggest_questions"},
+    {"title": "Remove one", "payload": "/remove_question"},
+    {"title": "Print / share", "payload": "/print_questions"},
+    {"title": "Delete all", "payload": "/clear_questions"},
+]
+
+
+async def show_list(dispatcher: CollectingDispatcher, sender_id: str, intro: str = "") -> list[dict[str, Any]]:
+    questions = await run_sync(repository.list_questions, sender_id)
+    if not questions:
+        dispatcher.utter_message(
+            text=(intro + "\n" if intro else "")
+            + "Your list is empty. Type a question to save it, or let me suggest some.",
+            buttons=[{"title": "Suggest questions", "payload": "/suggest_questions"}],
+        )
+    else:
+        text = notebook.format_question_list(questions)
+        dispatcher.utter_message(text=(intro + "\n" if intro else "") + text, buttons=LIST_BUTTONS)
+    return questions
+
+
+def chosen_suggestions(tracker: Tracker) -> list[str]:
+    """Suggestions picked by number ("save #2", a Save button) from the list just shown."""
+    offered = tracker.get_slot("suggested_questions") or []
+    picked = entity_value(tracker, "suggestion")
+    numbers = [int(picked)] if picked and str(picked).isdigit() else []
+    text = latest_text(tracker)
+    choosing = tracker.get_slot("pending_confirmation") == "save_suggestions"
+    if not numbers and choosing and notebook.is_number_reference(text):
+        numbers = notebook.parse_numbers(text)
+    return [offered[n - 1] for n in numbers if 1 <= n <= len(offered)]
+
+
+class ActionAddQuestion(Action):
+    def name(self) -> str:
+        return "action_add_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        await remember_channel(tracker)
+        chosen = chosen_suggestions(tracker)
+        texts = chosen or notebook.extract_questions(latest_text(tracker))
+        if not texts:
+            dispatcher.utter_message(text="Sure — what's the question? Type it and I'll save it.")
+            return []
+        added = await run_sync(repository.add_questions, tracker.sender_id, texts, "suggested" if chosen else "person")
+        total = len(await run_sync(repository.list_questions, tracker.sender_id))
+        if not added:
+            dispatcher.utter_message(text=f"That's already on your list ({total} saved).")
+        else:
+            saved = "\n".join(f"• {q['text']}" for q in added)
+            dispatcher.utter_message(
+                text=f"Saved:\n{saved}\nYou have {total} question{'s' if total != 1 else ''} on your list.",
+                buttons=[
+                    {"title": "See my list", "payload": "/list_questions"},
+                    {"title": "Suggest more", "payload": "/suggest_questions"},
+                ],
+            )
+        return []
+
+
+class ActionSuggestQuestions(Action):
+    def name(self) -> str:
+        return "action_suggest_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        facts = case_slots_from_message(tracker)
+        await remember_case_facts(tracker, facts)
+        condition = facts.get("condition") or tracker.get_slot("condition")
+        treatment = facts.get("treatment") or tracker.get_slot("treatment")
+        condition_mention = vocabulary.lookup("condition", condition) if condition else None
+        treatment_mention = vocabulary.lookup("treatment", treatment) if treatment else None
+        saved = await run_sync(repository.list_questions, tracker.sender_id)
+        picks = suggestions.suggest(
+            topic=entity_value(tracker, "topic"),
+            condition_category=condition_mention.category if condition_mention else None,
+            treatment_category=treatment_mention.category if treatment_mention else None,
+            exclude=[q["text"] for q in saved],
+        )
+        if not picks:
+            dispatcher.utter_message(text="You already have all the questions I'd suggest. Nice work!")
+            return []
+        dispatcher.utter_message(
+            text="Here are some good questions to bring:\n" + suggestions.format_suggestions(picks),
+            buttons=[
+                {"title": "Save all", "payload": "/affirm"},
+                *[
+                    {"title": f"Save #{i}", "payload": f'/add_question{{"suggestion":"{i}"}}'}
+                    for i in range(1, len(picks) + 1)
+                ],
+                {"title": "No thanks", "payload": "/deny"},
+            ],
+        )
+        return [
+            SlotSet("suggested_questions", [p.text for p in picks]),
+            SlotSet("pending_confirmation", "save_suggestions"),
+            *[SlotSet(k, v) for k, v in facts.items()],
+        ]
+
+
+class ActionListQuestions(Action):
+    def name(self) -> str:
+        return "action_list_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        await show_list(dispatcher, tracker.sender_id)
+        return []
+
+
+class ActionRemoveQuestion(Action):
+    def name(self) -> str:
+        return "action_remove_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        number = notebook.parse_number(latest_text(tracker))
+        if number is None:
+            questions = await show_list(dispatcher, tracker.sender_id)
+            if questions:
+                dispatcher.utter_message(text='Which one should I remove? Say e.g. "remove 2".')
+            return []
+        removed = await run_sync(repository.remove_question, tracker.sender_id, number)
+        if removed is None:
+            await show_list(dispatcher, tracker.sender_id, intro=f"There's no question number {number}.")
+        else:
+            await show_list(dispatcher, tracker.sender_id, intro=f"Removed: \"{removed['text']}\"")
+        return []
+
+
+class ActionEditQuestion(Action):
+    def name(self) -> str:
+        return "action_edit_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        parsed = notebook.parse_edit(latest_text(tracker))
+        if parsed is None:
+            await show_list(dispatcher, tracker.sender_id)
+            dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
+            return []
+        number, new_text = parsed
+        edited = await run_sync(repository.edit_question, tracker.sender_id, number, new_text)
+        intro = f"Changed question {number}." if edited else f"There's no question number {number}."
+        await show_list(dispatcher, tracker.sender_id, intro=intro)
+        return []
+
+
+class ActionClearQuestions(Action):
+    """Asks first: clearing a list someone built over days must never happen by accident."""
+
+    def name(self) -> str:
+        return "action_clear_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        questions = await run_sync(repository.list_questions, tracker.sender_id)
+        if not questions:
+            dispatcher.utter_message(text="Your list is already empty.")
+            return []
+        dispatcher.utter_message(
+            text=f"Delete all {len(questions)} saved questions? This can't be undone.",
+            buttons=messages.CLEAR_CONFIRM_BUTTONS,
+        )
+        return [SlotSet("pending_confirmation", "clear_questions")]
+
+
+class ActionPrintQuestions(Action):
+    def name(self) -> str:
+        return "action_print_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        questions = await run_sync(repository.list_questions, tracker.sender_id)
+        if not questions:
+            dispatcher.utter_message(text="Your list is empty, so there's nothing to print yet.")
+            return []
+        dispatcher.utter_message(
+            text="Here is your list, ready to copy, print or screenshot:\n\n"
+            + "Questions for my appointment\n"
+            + notebook.format_question_list(questions)
+        )
+        return []

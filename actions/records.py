@@ -1,0 +1,107 @@
+"""Journey 3: requesting medical records (HIPAA right of access, 45 CFR 164.524)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import remember_channel
+from actions.forms import AnswerFormValidation
+from bot.logic import letters, messages, records
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+
+RECORDS_SLOTS = tuple(records.QUESTIONS)
+
+
+class ActionStartRecords(Action):
+    def name(self) -> str:
+        return "action_start_records"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        await remember_channel(tracker)
+        dispatcher.utter_message(text=letters.RIGHTS_SUMMARY)
+        dispatcher.utter_message(text=messages.RECORDS_INTRO)
+        # A new request starts blank: a second letter may go to another clinic.
+        return [SlotSet(slot, None) for slot in RECORDS_SLOTS] + [SlotSet("paused_form", None)]
+
+
+class ValidateRecordsForm(AnswerFormValidation):
+    def name(self) -> str:
+        return "validate_records_form"
+
+    def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
+        return records.parse(slot, text)
+
+    def retry_hint(self, slot: str) -> str:
+        return "Could you say it another way? You can also tap a button."
+
+
+def _ask_action(slot: str) -> type:
+    class AskRecordsQuestion(Action):
+        def name(self) -> str:
+            return f"action_ask_{slot}"
+
+        async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+            text, buttons = records.QUESTIONS[slot]
+            dispatcher.utter_message(text=text, buttons=list(buttons))
+            return []
+
+    AskRecordsQuestion.__name__ = f"ActionAsk_{slot}"
+    return AskRecordsQuestion
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in RECORDS_SLOTS]
+
+
+class ActionRecordsRequest(Action):
+    """Writes the letter from the form's answers, shows it and stores it for follow-up."""
+
+    def name(self) -> str:
+        return "action_records_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        fields = {slot: tracker.get_slot(slot) for slot in RECORDS_SLOTS}
+        fields["patient_name"] = records.unskipped(fields["patient_name"])
+        fields["date_of_birth"] = records.unskipped(fields["date_of_birth"])
+        letter = letters.records_request_letter(today=date.today(), **fields)
+        await run_sync(repository.create_records_request, tracker.sender_id, letter=letter, **fields)
+        dispatcher.utter_message(text="Here is your letter. Copy it, sign it, and send it to the records office:")
+        dispatcher.utter_message(text=letter)
+        dispatcher.utter_message(
+            text=(
+                'I\'ve saved it. They must respond within 30 days. Ask me "any news on my records?" '
+                "later and I'll tell you what to do next."
+            ),
+            buttons=[
+                {"title": "Prepare my questions", "payload": "/suggest_questions"},
+                {"title": "Back to menu", "payload": "/help"},
+            ],
+        )
+        return [SlotSet("paused_form", None)]
+
+
+class ActionRecordsStatus(Action):
+    def name(self) -> str:
+        return "action_records_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        requests = await run_sync(repository.list_records_requests, tracker.sender_id)
+        if not requests:
+            dispatcher.utter_message(
+                text="You don't have a records request with me yet. Want to write one now?",
+                buttons=[{"title": "Write a request", "payload": "/request_records"}],
+            )
+            return []
+        for request in requests:
+            created = datetime.fromisoformat(request["created_at"]).date()
+            dispatcher.utter_message(
+                text=f"Your request to {request['provider']} ({created:%b %d, %Y}): "
+                + letters.follow_up_advice(created, date.today())
+            )
+        return []

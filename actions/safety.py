@@ -1,0 +1,37 @@
+"""Safety first, in every state: a crisis or an emergency gets its answer before anything else.
+
+`HandoffPolicy` predicts these actions right after such a message, also inside forms and during a
+handoff, so no other flow can swallow them.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.handoff import pause_active_form
+from bot.logic import messages, safety
+
+
+class ActionCrisis(Action):
+    def name(self) -> str:
+        return "action_crisis"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=safety.CRISIS_MESSAGE)
+        if tracker.get_slot("handoff_active"):
+            dispatcher.utter_message(text=messages.HANDOFF_ALREADY_OPEN)
+            return pause_active_form(tracker)
+        dispatcher.utter_message(text=messages.OFFER_HUMAN, buttons=messages.YES_NO_BUTTONS)
+        return [*pause_active_form(tracker), SlotSet("pending_confirmation", "handoff")]
+
+
+class ActionEmergency(Action):
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=safety.EMERGENCY_MESSAGE)
+        return pause_active_form(tracker)

@@ -1,0 +1,1 @@
+"""Second Opinion Advocate: the reusable core (persistence, domain logic, web app, Rasa extensions)."""

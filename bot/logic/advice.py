@@ -1,0 +1,292 @@
+"""Medical-advice requests: no answer from the bot, but a better question for the doctors.
+
+The assistant is not a clinician and never knows a person's full history, so it must not answer
+"should I do chemo?". Refusing alone leaves an anxious person with nothing; turning the question
+into one their doctors can answer (and offering to save it) keeps them moving. The rewriting is
+rule-based on purpose: it can only rephrase, so it can never slip into giving advice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NO_ADVICE_MESSAGE = (
+    "That's an important question, but I can't answer it for you. I'm a virtual advocate, not a "
+    "doctor or nurse, and I don't know your full history, test results or scans - so an answer "
+    "from me could be wrong for you. This is exactly what your doctors are for, and it's a great "
+    "question to bring to your second-opinion visit."
+)
+
+_GOAL_AND_CHANCES = "What is the goal of my treatment — cure or control — and what are my chances?"
+_GENERIC = "What is my main problem, and what do I need to do?"
+
+# Everyday words for treatments, written out so the saved question reads well.
+_TREATMENT_WORDS = {
+    "chemo": "chemotherapy",
+    "radiotherapy": "radiation therapy",
+    "meds": "medication",
+    "immuno": "immunotherapy",
+}
+_GREETING = re.compile(
+    r"^(?:hey|hi|hello|so|ok|okay|um|well|honestly|please|bot|be\s+honest|quick\s+question|"
+    r"one\s+more\s+thing)\b[,!.:]?\s*",
+    re.IGNORECASE,
+)
+# Ways of asking the bot for its view, dropped before the rules look at the question.
+_LEAD_IN = re.compile(
+    r"^(?:(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+me|say|let\s+me\s+know)"
+    r"(?:\s+(?:if|whether))?"
+    r"|(?:do|did)\s+you\s+think(?:\s+that)?"
+    r"|in\s+your\s+opinion[,:]?"
+    r"|i\s+(?:want|need|would\s+like|'d\s+like)\s+to\s+know(?:\s+(?:if|whether))?"
+    r"|i(?:'m|\s+am)?\s+wonder(?:ing)?(?:\s+(?:if|whether))?"
+    r"|tell\s+me(?:\s+(?:if|whether))?)\s*"
+)
+# Declarative word order left after "tell me if ..." becomes a question again.
+_DECLARATIVE = (
+    (re.compile(r"^i\s+should\b"), "should i"),
+    (re.compile(r"^i\s+(?:really\s+)?need\b"), "do i need"),
+    (re.compile(r"^it(?:'s|\s+is)\b"), "is it"),
+    (re.compile(r"^i\s+can\b"), "can i"),
+    (re.compile(r"^i\s+will\b"), "will i"),
+)
+_TRAILING = re.compile(r"(?:\s+(?:for\s+me|now|right\s+now|or\s+not|at\s+all|really|though|honestly|in\s+my\s+case))+$")
+_TIMING_WORDS = re.compile(r"\b(?:first|before|after|then|instead|until|while|with|without|later|next)\b")
+_VERBS = (
+    r"(?:do|get|have|take|start|try|choose|pick|undergo|accept|agree\s+to|go\s+with|go\s+for|"
+    r"go\s+ahead\s+with|continue|keep\s+taking|switch\s+to|opt\s+for|consider)"
+)
+_BETTER = r"(?:better|best|safer|worse|more\s+effective)"
+
+
+def reframe_as_question(text: str) -> str:
+    """A question for the doctors that carries the same worry.
+
+    "should I do chemo?" -> "Is chemotherapy the best option for me, and what are the
+    alternatives?". When no rule fits, the person's own question is kept (tidied: "I" capitalised,
+    "?" at the end), since their words are better than a generic one.
+    """
+    own_words = _own_words(text)
+    if not own_words:
+        return _GENERIC
+    lowered = _for_matching(own_words)
+    for rule in _RULES:
+        question = rule(lowered, own_words)
+        if question:
+            return question
+    return _tidy(own_words)
+
+
+def _own_words(text: str) -> str:
+    """The person's question without greetings, with "chemo" and friends written out."""
+    cleaned = " ".join(text.replace("\u2019", "'").split()).strip(" \"'")
+    previous = None
+    while previous != cleaned:
+        previous = cleaned
+        cleaned = _GREETING.sub("", cleaned).strip()
+    cleaned = re.sub(
+        r"\b(" + "|".join(_TREATMENT_WORDS) + r")\b",
+        lambda match: _TREATMENT_WORDS[match.group(1).lower()],
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    return cleaned.rstrip(" ?.!")
+
+
+def _for_matching(own_words: str) -> str:
+    """Lower case, without "do you think ..." and trailing filler, in question word order."""
+    cleaned = own_words.lower()
+    previous = None
+    while previous != cleaned:
+        previous = cleaned
+        cleaned = _LEAD_IN.sub("", cleaned).strip()
+    for pattern, replacement in _DECLARATIVE:
+        cleaned = pattern.sub(replacement, cleaned, count=1)
+    return _TRAILING.sub("", cleaned)
+
+
+def _goal_and_chances(text: str, original: str) -> str | None:
+    if re.search(
+        r"\bcur(?:able|e|ed|ing)\b|\bsurviv\w*|\b(?:die|dying)\b|\bchances?\b|\bodds\b|"
+        r"\bprognosis\b|\blife\s+expectancy\b|"
+        r"\bhow\s+long\s+(?:do\s+i\s+have|will\s+i\s+live|have\s+i\s+got)\b|"
+        r"\bbeat\s+(?:it|this)\b|\bterminal\b",
+        text,
+    ):
+        return _GOAL_AND_CHANCES
+    return None
+
+
+def _second_opinion(text: str, original: str) -> str | None:
+    if re.search(r"\b(?:second|2nd)\s+opinion\b", text) and re.search(r"\b(?:should|need)\b", text):
+        return "Would a second opinion help in my situation, and is there time to get one?"
+    return None
+
+
+def _comparison(text: str, original: str) -> str | None:
+    """ "Is surgery better than radiation", "surgery or radiation?", "chemo vs radiation"."""
+    patterns = (
+        rf"\bis\s+(?P<a>.+?)\s+{_BETTER}\s+than\s+(?P<b>.+)$",
+        rf"\bwhich\s+is\s+{_BETTER}[,:]?\s+(?P<a>.+?)\s+or\s+(?P<b>.+)$",
+        rf"\bshould\s+i\s+{_VERBS}\s+(?P<a>.+?)\s+or\s+(?P<b>.+)$",
+        r"^(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+)$",
+        rf"^(?:is|are|would)?\s*(?P<a>[\w\s'-]+?)\s+or\s+(?P<b>[\w\s'-]+?)[,:]?\s+"
+        rf"(?:which\s+is\s+)?(?:the\s+)?{_BETTER}(?:\s+option)?$",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            first, second = _noun(match.group("a"), original), _noun(match.group("b"), original)
+            if first and second:
+                return f"What are the benefits and risks of {first} compared with {second} for me?"
+    return None
+
+
+def _stop(text: str, original: str) -> str | None:
+    match = re.search(
+        r"\b(?:should|can|could)\s+i\s+(?:stop|quit|skip|refuse|say\s+no\s+to|come\s+off)\s+"
+        r"(?:taking\s+)?(?P<x>.+)$",
+        text,
+    )
+    thing = _noun(match.group("x"), original) if match else ""
+    if thing:
+        return f"Is it safe for me to stop or skip {thing}, and what would happen if I did?"
+    return None
+
+
+def _wait(text: str, original: str) -> str | None:
+    if re.search(
+        r"\b(?:should|can|could)\s+i\s+(?:wait|delay|hold\s+off|put\s+(?:it\s+)?off)\b"
+        r"|\bhow\s+long\s+can\s+i\s+wait\b",
+        text,
+    ):
+        return "How long can I safely wait before starting treatment, and is there time for a " "second opinion?"
+    return None
+
+
+def _should_verb(text: str, original: str) -> str | None:
+    """ "Should I do chemo?" -> "Is chemotherapy the best option for me, and what are ...?"."""
+    match = re.search(rf"\bshould\s+i\s+(?P<verb>{_VERBS})\s+(?P<x>.+)$", text)
+    thing = _noun(match.group("x"), original) if match else ""
+    if not match or not thing:
+        return None
+    if _TIMING_WORDS.search(thing.lower()) or len(thing.split()) > 5:
+        return f"Is it best for me to {match.group('verb')} {thing}, and what are the alternatives?"
+    return f"Is {thing} the best option for me, and what are the alternatives?"
+
+
+def _need(text: str, original: str) -> str | None:
+    match = re.search(
+        r"\bdo\s+i\s+(?:really\s+|actually\s+)?need\s+(?:to\s+(?:have|get|do|take)\s+)?(?P<x>.+)$",
+        text,
+    )
+    thing = _noun(match.group("x"), original) if match else ""
+    if thing:
+        return f"Why do I need {thing}, and what would happen if I said no?"
+    return None
+
+
+def _which_place(text: str, original: str) -> str | None:
+    if re.search(
+        r"\b(?:which|what|best)\s+(?:\w+\s+)?"
+        r"(?:hospitals?|doctors?|surgeons?|specialists?|cent(?:er|re)s?|clinics?)\b",
+        text,
+    ):
+        return "Which hospitals or specialists have the most experience with my condition?"
+    return None
+
+
+def _which_treatment(text: str, original: str) -> str | None:
+    if re.search(
+        r"\b(?:which|what)\s+(?:\w+\s+)?"
+        r"(?:treatments?|options?|drugs?|medications?|medicines?|therap\w+)\b.*\b(?:best|better|right)\b",
+        text,
+    ):
+        return "Which treatment do you recommend for me, and why?"
+    return None
+
+
+def _what_to_do(text: str, original: str) -> str | None:
+    if re.search(r"\bwhat\s+would\s+you\s+do\b", text):
+        return "If you were in my place, what would you do, and why?"
+    if re.search(r"\bwhat\s+(?:should|do)\s+i\s+do\b", text):
+        return "What do I need to do, and why is it important for me to do this?"
+    return None
+
+
+def _seriousness(text: str, original: str) -> str | None:
+    if re.search(
+        r"\b(?:is\s+(?:it|this|that)|how)\s+(?:serious|bad|dangerous|worrying|worrisome)\b"
+        r"|\bshould\s+i\s+(?:be\s+)?(?:worried|scared|afraid)\b",
+        text,
+    ):
+        return "How serious is my condition, and what does it mean for me?"
+    return None
+
+
+def _safety(text: str, original: str) -> str | None:
+    match = re.search(r"\bis\s+(?P<x>.+?)\s+safe\b", text)
+    thing = _noun(match.group("x"), original) if match else ""
+    if thing and thing.lower() not in {"it", "this", "that"}:
+        return f"How safe is {thing} for me, and what are the risks?"
+    return None
+
+
+def _stage(text: str, original: str) -> str | None:
+    if not re.search(r"\bwhat\s+stage\b", text):
+        return None
+    match = re.search(r"\bwhat\s+stage\s+(?:is|am)\s+(?P<x>.+)$", text)
+    thing = _noun(match.group("x"), original) if match else ""
+    if thing and thing.lower() not in {"it", "i", "this"}:
+        return f"What is the stage of {thing}, and what does it mean for my treatment?"
+    return "What stage is it, and what does that mean for my treatment?"
+
+
+def _diagnosis(text: str, original: str) -> str | None:
+    match = re.search(
+        r"^(?:do\s+i\s+have|could\s+(?:it|this)\s+be|is\s+(?:it|this)\s+(?=(?:an?\s+)?"
+        r"(?:cancer|tumou?r|malignant|benign|\w+oma|\w+itis)\b))\s*(?P<x>.+)$",
+        text,
+    )
+    thing = _noun(match.group("x"), original) if match else ""
+    if thing:
+        return f"Could this be {thing}, and what tests would show it for sure?"
+    return None
+
+
+_RULES: tuple[Callable[[str, str], str | None], ...] = (
+    _goal_and_chances,
+    _second_opinion,
+    _comparison,
+    _stop,
+    _wait,
+    _should_verb,
+    _need,
+    _which_place,
+    _which_treatment,
+    _what_to_do,
+    _seriousness,
+    _safety,
+    _stage,
+    _diagnosis,
+)
+
+
+def _noun(phrase: str, original: str) -> str:
+    """The thing asked about, in the person's own spelling, without filler or a leading verb.
+
+    Rules match on lower case; names such as "Keytruda" are copied back from the original text.
+    """
+    cleaned = _TRAILING.sub("", phrase.strip(" ,.?!")).strip(" ,.?!")
+    cleaned = re.sub(r"^(?:to\s+)?(?:do|get|have|take)\s+", "", cleaned)
+    start = original.lower().find(cleaned) if cleaned else -1
+    if start >= 0:
+        cleaned = original[start : start + len(cleaned)]
+    return re.sub(r"\bi\b", "I", cleaned)
+
+
+def _tidy(text: str) -> str:
+    """The person's own question, with "I" capitalised, a capital first letter and a "?"."""
+    question = re.sub(r"\bi\b", "I", text.strip())
+    return question[0].upper() + question[1:] + "?"

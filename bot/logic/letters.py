@@ -1,0 +1,350 @@
+"""The medical-records request: what to ask for, a ready-to-send letter, and the rules behind it.
+
+A second opinion is only as good as the records the new doctor sees, and pathology slides and
+original images are what get missed most often. The HIPAA Right of Access (45 CFR 164.524) gives
+people a firm footing: 30 calendar days, the format they ask for when readily producible, and only a
+reasonable cost-based fee. The letter cites those rules so the person doesn't have to argue them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+# Ordered as a records office thinks of them; the labels are what the person sees in chat.
+RECORD_TYPES: dict[str, str] = {
+    "visit_notes": "Office and visit notes",
+    "pathology": "Pathology reports AND the original pathology slides/blocks",
+    "imaging": "Imaging reports AND the images themselves (on a disc or by secure link)",
+    "labs": "Lab results",
+    "operative_notes": "Operative and procedure notes",
+    "medications": "Medication list (including supplements)",
+    "treatment_plan": "The proposed treatment plan",
+    "discharge_summaries": "Hospital discharge summaries",
+    "billing": "Billing records",
+}
+
+# The wording used in the letter itself: reports alone are not enough for a second opinion.
+_LETTER_LINES = {
+    "visit_notes": "Office and visit notes, including consultation notes",
+    "pathology": "Pathology reports, including the original slides (and tissue blocks or recut "
+    "slides, if the second-opinion pathologist needs them)",
+    "imaging": "Imaging reports, including the original images (for example on a disc or by "
+    "secure link), not only the written reports",
+    "labs": "Lab results, including any genetic or biomarker test results",
+    "operative_notes": "Operative and procedure notes",
+    "medications": "My current medication list",
+    "treatment_plan": "The proposed treatment plan",
+    "discharge_summaries": "Hospital discharge summaries",
+    "billing": "Billing records",
+}
+
+BLANK = "________________"
+RESPONSE_DAYS = 30
+FLAT_FEE_LIMIT = "$6.50"
+OCR_COMPLAINT_URL = "https://www.hhs.gov/ocr/complaints"
+
+RIGHTS_SUMMARY = (
+    "Your right to your records (HIPAA, 45 CFR 164.524):\n"
+    "- You have a legal right to a copy of your medical records, including test results, "
+    "pathology reports and images. You don't have to give a reason, and they can't demand one.\n"
+    "- They must respond within 30 calendar days. They can take 30 more days only once, and only "
+    "if they tell you in writing why and when you'll get them.\n"
+    "- If the records are kept electronically, you can ask for an electronic copy in the format "
+    "you want, if they can readily produce it.\n"
+    "- They may charge only a reasonable, cost-based fee (copying labor, supplies, postage) - no "
+    "fee for searching or pulling your records. For electronic copies of electronic records they "
+    "can use a flat fee of up to $6.50. They should tell you the cost in advance.\n"
+    "- Psychotherapy notes are not covered by this right."
+)
+
+# Each pattern is removed from the text once matched, so "operative notes" is not also counted
+# as visit notes, and "the treatment plan" not as anything else.
+_RECORD_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "operative_notes",
+        r"\b(?:operative|op|surgical|surgery|operation|procedure)\s+(?:notes?|reports?)\b"
+        r"|\bop\s*notes?\b|\boperative\b",
+    ),
+    ("discharge_summaries", r"\bdischarge\w*(?:\s+(?:summar(?:y|ies)|papers?|notes?))?"),
+    ("treatment_plan", r"\b(?:treatment|care|surgical|proposed)\s+plans?\b|\bplan\s+of\s+care\b|\bplans?\b"),
+    (
+        "pathology",
+        r"\bpatholog\w*|\bbiops\w*|\bslides?\b|\b(?:tissue\s+)?blocks?\b|\bhistolog\w*|\bcytolog\w*",
+    ),
+    (
+        "imaging",
+        r"\bimag\w*|\bscans?\b|\bx-?rays?\b|\bmri\w*|\bct\b|\bcat\s+scans?\b|\bpet\b|\bultrasounds?\b"
+        r"|\bmammogra\w*|\bradiolog\w*|\bfilms?\b|\bpictures?\b|\bdicom\b|\bechos?\b",
+    ),
+    (
+        "labs",
+        r"\blabs?\b|\blaborator\w*|\bblood\s*(?:work|tests?|results?)|\btest\s+results?\b"
+        r"|\btumou?r\s+markers?\b|\bgenetic\s+tests?\b|\bbiomarkers?\b|\btests?\b",
+    ),
+    (
+        "medications",
+        r"\bmed(?:s|ication\w*|icines?)\b|\bdrugs?\b|\bprescriptions?\b|\bsupplements?\b|\bpills?\b",
+    ),
+    ("billing", r"\bbill\w*|\binvoices?\b|\bclaims?\b|\bitemi[sz]ed\b|\bcharges\b"),
+    (
+        "visit_notes",
+        r"\bvisits?\b|\boffice\b|\bclinic\w*|\bprogress\b|\bconsult\w*|\bnotes?\b|\bchart\b|\bhistory\b",
+    ),
+)
+_EVERYTHING = re.compile(
+    r"\b(?:all\s+of\s+(?:them|it|those|these|the\s+above|my\s+records|the\s+records)|everything"
+    r"|every\s*thing|(?:whole|entire|complete|full)\s+(?:medical\s+)?(?:records?|chart|file)"
+    r"|all\s+(?:my\s+|the\s+)?(?:medical\s+)?records|all\s+types)\b"
+)
+_FORMATS = (
+    ("disc", r"\bcds?\b|\bdiscs?\b|\bdisks?\b|\bdvds?\b|\busb\b|\bthumb\s*drive|\bflash\s*drive|\bmemory\s+stick"),
+    ("paper", r"\bpaper\b|\bprint\w*|\bhard\s*cop(?:y|ies)|\bphysical\s+cop(?:y|ies)"),
+    (
+        "electronic",
+        r"\belectronic\w*|\be-?mail\w*|\bpdfs?\b|\bportal\b|\bmychart\b|\bdigital\w*|\bonline\b|"
+        r"\bsoft\s*cop(?:y|ies)|\bsecure\s+link|\bdownload\w*|\bfile\s+transfer",
+    ),
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PORTAL = re.compile(r"\bportal\b|\bmychart\b|\bonline\b", re.IGNORECASE)
+_PICK_UP = re.compile(
+    r"\bpick\s*(?:them\s+|it\s+)?up\b|\bpickup\b|\bcollect\b|\bin\s+person\b|\bcome\s+(?:in|by)\b",
+    re.IGNORECASE,
+)
+_EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+_FAX = re.compile(r"\bfax\w*\b[^\d(+]*(?P<number>[\d()+][\d()\s.+-]{6,}\d)?", re.IGNORECASE)
+_MAIL = re.compile(
+    r"\b(?:(?:snail|postal)\s+)?(?:mail(?:ed)?|post|send|sent)\b"
+    r"(?:\s+(?:it|them|the\s+records|copies|me|by|via|mail|post|to|at|home|"
+    r"my\s+(?:home|house)(?:\s+address)?))*\s*[:,-]?\s*",
+    re.IGNORECASE,
+)
+
+
+def parse_record_types(text: str) -> list[str]:
+    """Record codes named in a reply ("pathology and slides, imaging", "scans", "meds").
+
+    Returned in `RECORD_TYPES` order without repeats. "All of them" / "everything" means every
+    type; a reply like "all my labs" names labs only.
+    """
+    lowered = text.lower()
+    found: set[str] = set()
+    remaining = lowered
+    for code, pattern in _RECORD_PATTERNS:
+        remaining, count = re.subn(pattern, " ", remaining)
+        if count:
+            found.add(code)
+    if _EVERYTHING.search(lowered) or (not found and re.search(r"\ball\b", lowered)):
+        return list(RECORD_TYPES)
+    return [code for code in RECORD_TYPES if code in found]
+
+
+def parse_format(text: str) -> str | None:
+    """ "electronic", "paper" or "disc" from a reply, or None when none is named.
+
+    When several are named, the first one mentioned wins ("a cd, or email if not").
+    """
+    earliest: tuple[int, str] | None = None
+    for code, pattern in _FORMATS:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match and (earliest is None or match.start() < earliest[0]):
+            earliest = (match.start(), code)
+    return earliest[1] if earliest else None
+
+
+def parse_delivery(text: str) -> str:
+    """A readable delivery instruction for the letter ("By email to jane.doe@example.com").
+
+    Recognises email addresses, the patient portal, picking up in person, fax and mail; anything
+    else is kept in the person's own words, since an unusual instruction is still their choice. A
+    missing address becomes a blank line to fill in by hand.
+    """
+    words = " ".join(text.split()).strip(" .")
+    if not words:
+        return ""
+    email = _EMAIL.search(words)
+    if email:
+        return f"By email to {email.group(0)}"
+    if _EMAIL_WORD.search(words):
+        return f"By email to {BLANK}"
+    if _PORTAL.search(words):
+        return "Through the patient portal"
+    if _PICK_UP.search(words):
+        return "I will pick them up in person"
+    fax = _FAX.search(words)
+    if fax:
+        return f"By fax to {fax.group('number').strip() if fax.group('number') else BLANK}"
+    mail = _MAIL.search(words)
+    if mail and re.search(r"\b(?:mail(?:ed)?|post|postal)\b", words, re.IGNORECASE):
+        rest = words[mail.end() :].strip(" ,.")
+        address = rest if re.search(r"\d", rest) else BLANK
+        return f"By mail to {address}"
+    return words[0].upper() + words[1:]
+
+
+def records_request_letter(
+    *,
+    patient_name: str | None,
+    date_of_birth: str | None,
+    provider: str,
+    record_types: list[str] | None,
+    date_range: str | None,
+    record_format: str | None,
+    delivery: str | None,
+    today: date,
+) -> str:
+    """A complete, polite and firm request letter the person can send as it is.
+
+    It names the law (45 CFR 164.524), the 30-day limit and the fee rules, and asks for slides and
+    images as well as reports. Missing name or birth date become blank lines to fill in by hand,
+    because some people won't type them into a chat; no record types means all of them.
+    """
+    chosen = set(record_types or ())
+    codes = [code for code in RECORD_TYPES if code in chosen] or list(RECORD_TYPES)
+    name = _filled(patient_name)
+    lines = [
+        f"{today:%B} {today.day}, {today.year}",
+        "",
+        f"To: {_filled(provider)}",
+        "Attention: Medical Records / Health Information Management",
+        "",
+        "Re: Request for access to my health information under HIPAA (45 CFR 164.524)",
+        "",
+        f"Patient name: {name}",
+        f"Date of birth: {_filled(date_of_birth)}",
+        "",
+        "Dear Medical Records team,",
+        "",
+        "I am asking for a copy of my health information, as is my right under the HIPAA Privacy "
+        "Rule (45 CFR 164.524). I am getting a second medical opinion, and I need these records:",
+        "",
+        *[f"  - {_LETTER_LINES[code]}" for code in codes],
+        "",
+        f"Dates: {date_range.strip() if date_range and date_range.strip() else 'all dates'}",
+    ]
+    if "pathology" in codes:
+        lines += [
+            "",
+            "The slides and blocks themselves are usually lent to the pathology department of the "
+            "doctor giving the second opinion. Please tell me what you need from me to arrange "
+            "that.",
+        ]
+    lines += ["", *_format_paragraph(record_format), "", *_delivery_paragraph(delivery)]
+    lines += [
+        "",
+        f"Under 45 CFR 164.524(b)(2), you must act on this request within {RESPONSE_DAYS} calendar "
+        "days of receiving it. If you need more time, you may take one extension of up to 30 days, "
+        "but only if you tell me in writing, within the first 30 days, the reason and the date I "
+        "will get the records. Because I am waiting for a second opinion, I would be grateful to "
+        "receive them sooner if you can.",
+        "",
+        "Please charge only the reasonable, cost-based fee HIPAA allows (45 CFR 164.524(c)(4)): "
+        "the cost of labor for making the copies, supplies and postage. No fees for searching for "
+        "or retrieving my records may be charged. For electronic copies of records you keep "
+        f"electronically, you may instead charge a flat fee of no more than {FLAT_FEE_LIMIT}. Please "
+        "tell me the fee in advance, before you make the copies.",
+        "",
+        "If you need me to use your own request form, please send it to me right away so there is "
+        "no delay. If you deny any part of this request, please tell me in writing and explain why.",
+        "",
+        "Thank you for your help.",
+        "",
+        "Sincerely,",
+        "",
+        "",
+        f"Signature: {BLANK}{BLANK}",
+        f"Printed name: {name}",
+        f"Phone or email: {BLANK}",
+    ]
+    return "\n".join(lines)
+
+
+def follow_up_advice(created: date, today: date) -> str:
+    """What to expect, or what to do next, given how long ago the request was made.
+
+    Before day 30 the honest answer is "wait, they have time"; after it, a polite nudge that cites
+    the rule usually works, and a complaint to the HHS Office for Civil Rights is the next step.
+    """
+    elapsed = max((today - created).days, 0)
+    deadline = created + timedelta(days=RESPONSE_DAYS)
+    extended = created + timedelta(days=2 * RESPONSE_DAYS)
+    so_far = (
+        "You made your request today."
+        if elapsed == 0
+        else f"It has been {elapsed} day{'s' if elapsed != 1 else ''} since you made your request."
+    )
+    if elapsed <= RESPONSE_DAYS:
+        left = RESPONSE_DAYS - elapsed
+        when = "today" if left == 0 else f"{left} day{'s' if left != 1 else ''} from now"
+        return (
+            f"{so_far} They have up to 30 calendar days from when they receive it - about "
+            f"{_day(deadline)} ({when}). They can take 30 "
+            "more days only once, and only if they tell you in writing why and by when. It's fine "
+            "to call the records office to check they got your letter and ask when it will be "
+            "ready."
+        )
+    steps = (
+        "1. Call or write to the records office. Give the date you sent your request, mention "
+        "45 CFR 164.524 and the 30-day limit, and ask for the date they will send your records.\n"
+        "2. If they still don't send them, you can file a complaint with the HHS Office for Civil "
+        f"Rights at {OCR_COMPLAINT_URL} (within 180 days). It's free, and you can do it online."
+    )
+    if elapsed <= 2 * RESPONSE_DAYS:
+        return (
+            f"{so_far} That's past the 30-day limit, unless they sent you a written notice of an "
+            f"extension - then they have until about {_day(extended)}. If you got no such notice, "
+            f"here's what you can do:\n{steps}"
+        )
+    return (
+        f"{so_far} That's past the 30-day limit and past the only extension they could take "
+        f"(about {_day(extended)}). Here's what you can do:\n{steps}"
+    )
+
+
+def _format_paragraph(record_format: str | None) -> list[str]:
+    """The format request; electronic wording cites the readily-producible rule."""
+    electronic = (
+        "Please send an electronic copy. Where my records are kept electronically, 45 CFR "
+        "164.524(c)(2) requires you to provide them in the electronic form and format I ask for "
+        "if it is readily producible. PDF files are fine for documents; for images, please "
+        "include the original image files (DICOM)."
+    )
+    code = (record_format or "").strip()
+    if code == "electronic":
+        return [electronic]
+    if code == "paper":
+        return ["Please send paper copies."]
+    if code == "disc":
+        return [
+            "Please put the records and images on a CD or DVD (or a USB drive). Under 45 CFR "
+            "164.524(c)(2), I may ask for the form and format I need when it is readily producible."
+        ]
+    if code:
+        return [
+            f"Format I'd like: {code}. (45 CFR 164.524(c)(2): the form and format I ask for, if " "readily producible.)"
+        ]
+    return [
+        "An electronic copy is best if possible (45 CFR 164.524(c)(2): the electronic form and "
+        "format I ask for, if readily producible); otherwise, paper copies."
+    ]
+
+
+def _delivery_paragraph(delivery: str | None) -> list[str]:
+    text = (delivery or "").strip()
+    if not text:
+        return [f"Please send the records to me here: {BLANK}{BLANK}"]
+    lines = [f"How to send them: {text}."]
+    if text.lower().startswith("by email"):
+        lines.append(
+            "I understand that regular email may not be encrypted, and I still ask you to send " "the records this way."
+        )
+    return lines
+
+
+def _filled(value: str | None) -> str:
+    return value.strip() if value and value.strip() else BLANK
+
+
+def _day(value: date) -> str:
+    return f"{value:%B} {value.day}"

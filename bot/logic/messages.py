@@ -1,0 +1,87 @@
+"""Conversation texts that do not belong to one journey's logic module.
+
+Kept short and plain (about 8th-grade reading level): people read them on a phone, often upset.
+"""
+
+from __future__ import annotations
+
+Button = dict[str, str]
+
+MENU_BUTTONS: list[Button] = [
+    {"title": "Should I get a 2nd opinion?", "payload": "/start_assessment"},
+    {"title": "How to ask my doctor", "payload": "/ask_doctor"},
+    {"title": "Get my medical records", "payload": "/request_records"},
+    {"title": "Prepare my questions", "payload": "/suggest_questions"},
+    {"title": "Talk to a person", "payload": "/human_handoff"},
+]
+
+YES_NO_BUTTONS: list[Button] = [
+    {"title": "Yes", "payload": "/affirm"},
+    {"title": "No", "payload": "/deny"},
+]
+
+OPENING = (
+    "Hi, I'm the Second Opinion Advocate, a virtual patient advocate. I'm a computer program, "
+    "not a doctor, so I don't diagnose or give treatment advice. I help you ask the right people "
+    "the right questions.\n"
+    "Not for emergencies: if you need help right now, call 911.\n"
+    'A human advocate is available any time — just say "talk to a person".'
+)
+
+
+def welcome_back(question_count: int, records_count: int) -> str:
+    """Remind a returning person of what they saved, so they trust nothing was lost."""
+    parts = []
+    if question_count:
+        parts.append(f"{question_count} saved question{'s' if question_count != 1 else ''}")
+    if records_count:
+        parts.append(f"{records_count} records request{'s' if records_count != 1 else ''}")
+    return "Welcome back. You have " + " and ".join(parts) + " with me." if parts else ""
+
+
+ASSESSMENT_INTRO = (
+    "Let's work out together whether a second opinion makes sense for you. I'll ask a few short "
+    'questions. You can answer "not sure" to any of them, ask "what does that mean?", or say '
+    '"stop" to pause.'
+)
+
+RECORDS_INTRO = (
+    "Let's write your request letter together. It's a few short questions. For your name and "
+    'birth date you can type "skip" and fill them in by hand later.'
+)
+
+HANDOFF_STARTED = (
+    "I've asked a human patient advocate to join. They can see what we've talked about, so you "
+    "won't have to repeat yourself. They'll reply right here. While you wait, I'll stay quiet.\n"
+    "If things get worse or it becomes an emergency, call 911. If you're thinking about hurting "
+    "yourself, call or text 988."
+)
+
+HANDOFF_ALREADY_OPEN = "An advocate already has your conversation and will reply here soon."
+
+OFFER_HUMAN = "Would you like me to connect you with a human advocate now?"
+
+ERASE_CONFIRM = (
+    "Are you sure? This permanently deletes everything I have stored about you: saved questions, "
+    "records requests, your assessment, any advocate requests and our conversation history."
+)
+ERASE_CONFIRM_BUTTONS: list[Button] = [
+    {"title": "Yes, delete everything", "payload": "/affirm"},
+    {"title": "No, keep my data", "payload": "/deny"},
+]
+ERASED = "Done. I've deleted everything I had stored about you. You can start fresh any time."
+
+CLEAR_CONFIRM_BUTTONS: list[Button] = [
+    {"title": "Yes, delete all", "payload": "/affirm"},
+    {"title": "No, keep them", "payload": "/deny"},
+]
+
+NOTHING_CHANGED = "OK, I haven't changed anything."
+
+FALLBACK_FIRST = (
+    "Sorry, I didn't understand that. You can tap a button, or try saying it another way. "
+    'You can also say "talk to a person" at any time.'
+)
+FALLBACK_HANDOFF_REASON = "bot_did_not_understand"
+
+FORM_PAUSED = "OK, I've paused here. I'll keep what you've told me — say \"continue\" when you want to pick up."

@@ -1,0 +1,92 @@
+"""The records-request form's questions, and turning answers into the letter's fields.
+
+Prompts are worded so each asks exactly one thing; people answering on a phone should never
+wonder which part of a message they are replying to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.logic import letters
+
+Button = dict[str, str]
+SKIP = "skip"
+_SKIP_WORDS = re.compile(r"^\s*(skip|pass|leave (it )?blank|later|rather not( say)?|n/?a)\s*[.!]*\s*$", re.I)
+
+QUESTIONS: dict[str, tuple[str, list[Button]]] = {
+    "provider": ("Which doctor, hospital or clinic has the records? For example: Dr. Lee at Mercy Hospital.", []),
+    "record_types": (
+        'Which records do you want? Tap one, or type several (like "pathology and imaging"). '
+        'For a second opinion, "all of them" is usually best.',
+        [
+            {"title": "All of them", "payload": "All of them"},
+            {"title": "Pathology + slides", "payload": "Pathology reports and slides"},
+            {"title": "Imaging + images", "payload": "Imaging reports and images"},
+            {"title": "Lab results", "payload": "Lab results"},
+            {"title": "Visit notes", "payload": "Visit notes"},
+        ],
+    ),
+    "date_range": (
+        'What dates should the request cover? For example "since January 2025" or "all dates".',
+        [
+            {"title": "All dates", "payload": "All dates"},
+            {"title": "Last 12 months", "payload": "The last 12 months"},
+            {"title": "Since my diagnosis", "payload": "Since my diagnosis"},
+        ],
+    ),
+    "record_format": (
+        "How would you like the copies: electronic (like a PDF), paper, or on a disc? "
+        "Scans are often given on a disc.",
+        [
+            {"title": "Electronic", "payload": "Electronic copy"},
+            {"title": "Paper", "payload": "Paper copies"},
+            {"title": "Disc (CD/DVD)", "payload": "On a disc"},
+        ],
+    ),
+    "delivery": (
+        'How should they send them to you? For example "email to me at name@example.com", '
+        '"mail to my home" or "I\'ll pick them up".',
+        [],
+    ),
+    "patient_name": ("What's the patient's full name, as the clinic has it? (Type \"skip\" to leave it blank.)", []),
+    "date_of_birth": ('And the patient\'s date of birth? (Or "skip".)', []),
+}
+
+EXPLANATIONS: dict[str, str] = {
+    "provider": "The letter is addressed to whoever holds the records: usually the clinic or hospital, not one doctor.",
+    "record_types": (
+        "A second-opinion doctor needs the raw material, not just summaries: pathology slides and "
+        "scan images let them look again with their own eyes."
+    ),
+    "date_range": 'Limiting the dates can make the request faster; "all dates" makes sure nothing is missed.',
+    "record_format": (
+        "You have the right to an electronic copy if the records are electronic and it's readily possible."
+    ),
+    "delivery": "Tell them where to send the copies. Email is fastest; slides usually go by courier to the new doctor.",
+    "patient_name": "The clinic uses the name and birth date to find the right chart.",
+    "date_of_birth": "The clinic uses the name and birth date to find the right chart.",
+}
+
+
+def parse(slot: str, text: str) -> object | None:
+    """Turn a reply into the slot's value; None when it is not an answer to the question."""
+    cleaned = text.strip()
+    if not cleaned or cleaned.startswith("/"):
+        return None
+    if slot in ("patient_name", "date_of_birth") and _SKIP_WORDS.match(cleaned):
+        return SKIP
+    if slot == "record_types":
+        return letters.parse_record_types(cleaned) or None
+    if slot == "record_format":
+        return letters.parse_format(cleaned) or cleaned
+    if slot == "delivery":
+        return letters.parse_delivery(cleaned)
+    if slot == "date_range" and re.fullmatch(r"(all|all dates|everything|any|all of it)[.!]?", cleaned, re.I):
+        return "All dates"
+    return cleaned if len(cleaned) >= 2 else None
+
+
+def unskipped(value: str | None) -> str | None:
+    """The letter leaves a blank line for skipped details."""
+    return None if value in (None, SKIP) else value

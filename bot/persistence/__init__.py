@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, one session per unit of work, Alembic migrations."""

@@ -1,0 +1,111 @@
+"""SQLAlchemy models for everything the advocate stores about a person.
+
+Every row is keyed by the Rasa ``sender_id`` (the channel identity: a browser session, a phone
+number, a Slack user), so saved work comes back in later conversations on the same channel and
+"delete my data" can erase it all in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Conversation(Base):
+    """One person on one channel identity, with the case facts learnt so far."""
+
+    __tablename__ = "conversations"
+
+    sender_id = Column(String(255), primary_key=True)
+    channel = Column(String(64), nullable=True)
+    condition = Column(String(255), nullable=True)
+    condition_category = Column(String(64), nullable=True)
+    treatment = Column(String(255), nullable=True)
+    treatment_category = Column(String(64), nullable=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class Assessment(Base):
+    """A finished second-opinion assessment: the answers, the recommendation and its reasons."""
+
+    __tablename__ = "assessments"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    answers = Column(JSON, nullable=False, default=dict)
+    recommendation = Column(String(32), nullable=False)
+    reasons = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Question(Base):
+    """A question the person wants to ask at their appointment, in the order they added it."""
+
+    __tablename__ = "questions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    text = Column(Text, nullable=False)
+    source = Column(String(64), nullable=False, default="person")
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class RecordsRequest(Base):
+    """A HIPAA right-of-access request the bot wrote, kept so the person can follow it up."""
+
+    __tablename__ = "records_requests"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    provider = Column(String(255), nullable=False)
+    record_types = Column(JSON, nullable=False, default=list)
+    date_range = Column(String(255), nullable=True)
+    record_format = Column(String(255), nullable=True)
+    delivery = Column(String(255), nullable=True)
+    patient_name = Column(String(255), nullable=True)
+    date_of_birth = Column(String(64), nullable=True)
+    letter = Column(Text, nullable=False)
+    status = Column(String(32), nullable=False, default="drafted")
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class Handoff(Base):
+    """A request for a human advocate, with the case summary the advocate needs to start."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    channel = Column(String(64), nullable=True)
+    reason = Column(String(64), nullable=False)
+    summary = Column(JSON, nullable=False, default=dict)
+    status = Column(String(16), nullable=False, default="open", index=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+    messages = relationship(
+        "HandoffMessage", back_populates="handoff", cascade="all, delete-orphan", order_by="HandoffMessage.id"
+    )
+
+
+class HandoffMessage(Base):
+    """A message an advocate sent during a handoff (the person's side lives in the tracker)."""
+
+    __tablename__ = "handoff_messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), index=True, nullable=False)
+    author = Column(String(255), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    handoff = relationship("Handoff", back_populates="messages")

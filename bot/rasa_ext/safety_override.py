@@ -1,0 +1,76 @@
+"""Makes sure a crisis or an emergency is never missed by NLU.
+
+config.yml: the LAST pipeline component, after the intent classifiers and the FallbackClassifier::
+
+    pipeline:
+      # ... tokenizers, featurizers, DIETClassifier, ResponseSelector ...
+      - name: FallbackClassifier
+      - name: bot.rasa_ext.safety_override.SafetyIntentOverride
+
+Why: "I don't want to be here anymore" or "my chest hurts and my left arm is numb" must get 988 /
+911 in the very first reply, in every state. A statistical classifier can rank such a message
+low or split it between intents; the FallbackClassifier then turns it into `nlu_fallback` and the
+person gets "sorry, I didn't get that". `bot.logic.safety.detect_risk` is a deterministic,
+separately tested check; when it fires, this component sets the safety intent with confidence 1.0
+so the safety rules (and HandoffPolicy's pass-through) see it whatever the classifier said.
+It only ever escalates: when `detect_risk` finds nothing, the classifier's result stands.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.logic.safety import EMERGENCY, SELF_HARM, detect_risk
+from bot.rasa_ext import is_button_payload
+
+RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyIntentOverride(GraphComponent):
+    """Sets `crisis_self_harm` / `medical_emergency` (confidence 1.0) when `detect_risk` fires."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyIntentOverride:
+        """Nothing to configure or load: the risk patterns are code in `bot.logic.safety`."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides the intent of risky messages; button payloads are left to Rasa."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or is_button_payload(text):
+                continue
+            risk = detect_risk(text)
+            if risk is not None:
+                self._set_intent(message, RISK_INTENTS[risk])
+        return messages
+
+    @staticmethod
+    def _set_intent(message: Message, intent_name: str) -> None:
+        """Puts `intent_name` at 1.0 on top of the ranking.
+
+        The `nlu_fallback` entry goes too: it only recorded that the classifier was unsure, which
+        no longer decides anything, and the ranking should list real intents only.
+        """
+        intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) not in (intent_name, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+        ]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)

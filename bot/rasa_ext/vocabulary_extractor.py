@@ -1,0 +1,90 @@
+"""Entities from the curated medical vocabulary (`bot/logic/vocabulary`).
+
+config.yml (after the tokenizer and DIETClassifier, so its entities can win over DIET's)::
+
+    pipeline:
+      - name: bot.rasa_ext.vocabulary_extractor.VocabularyEntityExtractor
+
+Why not only DIET or lookup tables: people type "my mom has ms", "chemo", "brest cancer"; the
+vocabulary knows the synonyms and misspellings and, unlike a lookup table, returns the canonical
+name ("multiple sclerosis", "chemotherapy", "breast cancer") that the slots, the assessment and
+the question suggestions are keyed on. The matching lives in `bot.logic.vocabulary` (no Rasa
+imports, unit-tested on its own); this component only turns its mentions into Rasa entities.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TEXT,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.logic.vocabulary import Mention, find_mentions
+from bot.rasa_ext import is_button_payload
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Same entity type and intersecting character spans."""
+    return (
+        a.get(ENTITY_ATTRIBUTE_TYPE) == b.get(ENTITY_ATTRIBUTE_TYPE)
+        and a.get(ENTITY_ATTRIBUTE_START, 0) < b.get(ENTITY_ATTRIBUTE_END, 0)
+        and b.get(ENTITY_ATTRIBUTE_START, 0) < a.get(ENTITY_ATTRIBUTE_END, 0)
+    )
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds `condition`, `treatment`, `relation` and `topic` entities found by the vocabulary.
+
+    Each entity carries `extractor: VocabularyEntityExtractor`; `rasa test nlu` discovers the
+    extractors to evaluate from that key in the predictions, so this one gets its own report.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VocabularyEntityExtractor:
+        """Nothing to configure or load: the vocabulary is data shipped with the code."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the vocabulary's mentions, replacing other extractors' overlapping ones.
+
+        For a span both found, the vocabulary's canonical value is the one the rest of the bot
+        expects, so an overlapping entity of the same type from another extractor is dropped;
+        other entities are kept. Button payloads are skipped: RegexMessageHandler replaces them.
+        """
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or is_button_payload(text):
+                continue
+            own = self.add_extractor_name([self._entity(mention) for mention in find_mentions(text)])
+            others = [entity for entity in message.get(ENTITIES, []) if not any(_overlaps(entity, o) for o in own)]
+            message.set(ENTITIES, others + own, add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _entity(mention: Mention) -> dict[str, Any]:
+        return {
+            ENTITY_ATTRIBUTE_TYPE: mention.entity,
+            ENTITY_ATTRIBUTE_VALUE: mention.value,
+            ENTITY_ATTRIBUTE_START: mention.start,
+            ENTITY_ATTRIBUTE_END: mention.end,
+            ENTITY_ATTRIBUTE_TEXT: mention.text,
+        }

@@ -1,0 +1,357 @@
+"""Each journey's actions on a real tracker and a real SQLite database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
+
+from actions.advice import ActionNoMedicalAdvice
+from actions.assessment import ActionAssessmentResult, ActionStartAssessment, ValidateAssessmentForm
+from actions.confirmations import ActionConfirmPending, ActionDeclinePending
+from actions.doctor import ActionAskDoctor
+from actions.flow import ActionExplain, ActionFallback
+from actions.greeting import ActionGreet
+from actions.handoff import ActionHandoff
+from actions.notebook import (
+    ActionAddQuestion,
+    ActionClearQuestions,
+    ActionEditQuestion,
+    ActionRemoveQuestion,
+    ActionSuggestQuestions,
+)
+from actions.privacy import ActionAskErase, ActionEraseData
+from actions.records import ActionRecordsRequest, ActionRecordsStatus, ValidateRecordsForm
+from actions.safety import ActionCrisis, ActionEmergency
+from bot.persistence import repository
+from bot.persistence.db import get_engine
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("database")]
+
+
+async def run(action: Any, tracker: Any, domain: dict[str, Any]) -> tuple[CollectingDispatcher, list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, domain)
+    return dispatcher, events
+
+
+# --- assessment ------------------------------------------------------------------------------
+
+
+async def test_condition_and_treatment_from_the_first_message_are_kept_and_stored(domain: dict) -> None:
+    tracker = make_tracker(
+        "I was just told I have stage 2 breast cancer and they want to start chemo",
+        "start_assessment",
+        entities=[
+            {"entity": "condition", "value": "breast cancer", "start": 24, "end": 45},
+            {"entity": "treatment", "value": "chemotherapy", "start": 69, "end": 74},
+        ],
+    )
+    dispatcher, events = await run(ActionStartAssessment(), tracker, domain)
+    assert slot_events(events)["condition"] == "breast cancer"
+    assert slot_events(events)["treatment"] == "chemotherapy"
+    assert "won't ask about that again" in texts(dispatcher)
+    case = repository.get_case("person-1")
+    assert case["condition"] == "breast cancer" and case["condition_category"] == "cancer"
+    assert case["channel"] == "rest"
+
+
+@pytest.mark.parametrize(
+    ("slot", "reply", "intent", "expected"),
+    [
+        ("urgency", "in 2 weeks", "inform", "weeks"),
+        ("urgency", "/inform", "inform", None),  # a bare payload is no answer
+        ("diagnosis_certainty", "the two doctors disagree", "inform", "disagree"),
+        ("rare_condition", "yes", "affirm", "yes"),
+        ("not_improving", "nope", "deny", "no"),
+        ("insurer_requires", "no idea", "not_sure", "not_sure"),
+        ("confidence", "not very confident tbh", "inform", "not_confident"),
+    ],
+)
+async def test_form_answers_fill_the_asked_slot(
+    domain: dict, slot: str, reply: str, intent: str, expected: str | None
+) -> None:
+    tracker = make_tracker(reply, intent, slots={"requested_slot": slot}, active_loop="assessment_form")
+    dispatcher, events = await run(ValidateAssessmentForm(), tracker, domain)
+    assert slot_events(events)[slot] == expected
+    if expected is None:
+        assert "didn't catch that" in texts(dispatcher)
+
+
+async def test_button_entity_fills_the_slot(domain: dict) -> None:
+    tracker = make_tracker(
+        '/inform{"urgency":"months"}',
+        "inform",
+        entities=[{"entity": "urgency", "value": "months"}],
+        slots={"requested_slot": "urgency"},
+        active_loop="assessment_form",
+    )
+    _, events = await run(ValidateAssessmentForm(), tracker, domain)
+    assert slot_events(events)["urgency"] == "months"
+
+
+@pytest.mark.parametrize("intent", ["explain", "faq", "crisis_self_harm", "human_handoff", "stop"])
+async def test_interruptions_extract_nothing_so_the_interrupt_rules_answer(domain: dict, intent: str) -> None:
+    tracker = make_tracker(
+        "what do you mean, I have lung cancer",
+        intent,
+        entities=[{"entity": "condition", "value": "lung cancer"}],
+        slots={"requested_slot": "condition"},
+        active_loop="assessment_form",
+    )
+    _, events = await run(ValidateAssessmentForm(), tracker, domain)
+    assert "condition" not in slot_events(events)
+
+
+async def test_a_rare_condition_answers_the_rare_question_too(domain: dict) -> None:
+    tracker = make_tracker(
+        "they said it's sarcoidosis",
+        "inform",
+        entities=[{"entity": "condition", "value": "sarcoidosis"}],
+        slots={"requested_slot": "condition"},
+        active_loop="assessment_form",
+    )
+    _, events = await run(ValidateAssessmentForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["condition"] == "sarcoidosis"
+    assert slots.get("rare_condition") == "yes"
+
+
+async def test_result_is_stored_with_reasons(domain: dict) -> None:
+    answers = {
+        "condition": "lung cancer",
+        "treatment": "surgery",
+        "urgency": "not_sure",
+        "diagnosis_certainty": "not_sure",
+        "rare_condition": "not_sure",
+        "not_improving": "not_sure",
+        "insurer_requires": "not_sure",
+        "confidence": "confident",
+    }
+    dispatcher, events = await run(
+        ActionAssessmentResult(), make_tracker("/not_sure", "not_sure", slots=answers), domain
+    )
+    stored = repository.latest_assessment("person-1")
+    assert stored["recommendation"] == "strongly_recommended"
+    assert stored["reasons"]
+    assert slot_events(events)["recommendation"] == "strongly_recommended"
+    assert "cancer" in texts(dispatcher).lower()
+    assert repository.case_summary("person-1")["recommendation"] == "strongly_recommended"
+
+
+async def test_emergency_answer_leads_with_do_not_delay(domain: dict) -> None:
+    answers = {"condition": "appendicitis", "treatment": "surgery", "urgency": "emergency", "confidence": "confident"}
+    dispatcher, _ = await run(ActionAssessmentResult(), make_tracker("x", slots=answers), domain)
+    assert "delay" in dispatcher.messages[0]["text"].lower()
+
+
+async def test_explain_uses_the_question_being_asked(domain: dict) -> None:
+    tracker = make_tracker("what does that mean", "explain", slots={"requested_slot": "insurer_requires"})
+    dispatcher, _ = await run(ActionExplain(), tracker, domain)
+    assert "health plans require" in texts(dispatcher).lower()
+
+
+# --- notebook --------------------------------------------------------------------------------
+
+
+async def test_several_questions_in_one_message_are_saved_in_order(domain: dict) -> None:
+    tracker = make_tracker("pls write down: how long is recovery? and can I keep working during chemo?", "add_question")
+    dispatcher, _ = await run(ActionAddQuestion(), tracker, domain)
+    saved = [q["text"] for q in repository.list_questions("person-1")]
+    assert len(saved) == 2
+    assert saved[0].lower().startswith("how long is recovery")
+    assert "Saved" in texts(dispatcher)
+    await run(ActionAddQuestion(), tracker, domain)  # the same again adds nothing
+    assert len(repository.list_questions("person-1")) == 2
+
+
+async def test_suggestions_saved_all_or_by_number(domain: dict) -> None:
+    tracker = make_tracker(
+        "what should I ask about surgery", "suggest_questions", entities=[{"entity": "topic", "value": "surgery"}]
+    )
+    dispatcher, events = await run(ActionSuggestQuestions(), tracker, domain)
+    offered = slot_events(events)["suggested_questions"]
+    assert len(offered) >= 3
+    pending = {"pending_confirmation": "save_suggestions", "suggested_questions": offered}
+    await run(
+        ActionAddQuestion(),
+        make_tracker(
+            '/add_question{"suggestion":"2"}',
+            "add_question",
+            entities=[{"entity": "suggestion", "value": "2"}],
+            slots=pending,
+        ),
+        domain,
+    )
+    assert [q["text"] for q in repository.list_questions("person-1")] == [offered[1]]
+    _, events = await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=pending), domain)
+    assert [q["text"] for q in repository.list_questions("person-1")] == [offered[1], *offered[:1], *offered[2:]]
+    assert {q["source"] for q in repository.list_questions("person-1")} == {"suggested"}
+    assert slot_events(events)["pending_confirmation"] is None
+
+
+async def test_remove_edit_and_clear_after_confirmation(domain: dict) -> None:
+    repository.add_questions("person-1", ["What stage is it?", "Who reads my scans?", "Can I wait?"])
+    await run(ActionRemoveQuestion(), make_tracker("remove question 2", "remove_question"), domain)
+    assert [q["text"] for q in repository.list_questions("person-1")] == ["What stage is it?", "Can I wait?"]
+    await run(ActionEditQuestion(), make_tracker("change 2 to: how long can I wait?", "edit_question"), domain)
+    assert repository.list_questions("person-1")[1]["text"].lower().startswith("how long can i wait")
+    _, events = await run(ActionClearQuestions(), make_tracker("delete all my questions", "clear_questions"), domain)
+    assert slot_events(events)["pending_confirmation"] == "clear_questions"
+    assert len(repository.list_questions("person-1")) == 2  # nothing gone before the yes
+    await run(ActionDeclinePending(), make_tracker("no", "deny", slots=slot_events(events)), domain)
+    assert len(repository.list_questions("person-1")) == 2
+    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slot_events(events)), domain)
+    assert repository.list_questions("person-1") == []
+
+
+async def test_removing_a_number_that_does_not_exist_says_so(domain: dict) -> None:
+    repository.add_questions("person-1", ["What stage is it?"])
+    dispatcher, _ = await run(ActionRemoveQuestion(), make_tracker("remove 5", "remove_question"), domain)
+    assert "no question number 5" in texts(dispatcher)
+    assert len(repository.list_questions("person-1")) == 1
+
+
+async def test_saved_questions_are_mentioned_when_the_person_comes_back(domain: dict) -> None:
+    repository.add_questions("person-1", ["What stage is it?"])
+    dispatcher, _ = await run(ActionGreet(), make_tracker("hi", "greet"), domain)
+    assert "1 saved question" in texts(dispatcher)
+    assert "911" in texts(dispatcher)
+
+
+# --- medical advice --------------------------------------------------------------------------
+
+
+async def test_medical_question_becomes_a_saved_question_on_yes(domain: dict) -> None:
+    dispatcher, events = await run(
+        ActionNoMedicalAdvice(), make_tracker("should I do chemo?", "medical_advice"), domain
+    )
+    slots = slot_events(events)
+    assert slots["pending_confirmation"] == "save_question"
+    assert "chemo" in slots["pending_question"].lower()
+    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots), domain)
+    assert [q["text"] for q in repository.list_questions("person-1")] == [slots["pending_question"]]
+
+
+async def test_medical_question_mid_form_is_saved_without_asking(domain: dict) -> None:
+    tracker = make_tracker("is my cancer curable?", "medical_advice", active_loop="assessment_form")
+    _, events = await run(ActionNoMedicalAdvice(), tracker, domain)
+    assert "pending_confirmation" not in slot_events(events)
+    assert len(repository.list_questions("person-1")) == 1
+
+
+# --- doctor ----------------------------------------------------------------------------------
+
+
+async def test_doctor_scripts_use_the_case(domain: dict) -> None:
+    tracker = make_tracker("how do I ask my doctor", "ask_doctor", slots={"condition": "lymphoma"})
+    dispatcher, _ = await run(ActionAskDoctor(), tracker, domain)
+    assert "lymphoma" in texts(dispatcher)
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+async def test_records_answers_and_letter(domain: dict) -> None:
+    validate = ValidateRecordsForm()
+    tracker = make_tracker(
+        "all of them", "affirm", slots={"requested_slot": "record_types"}, active_loop="records_form"
+    )
+    _, events = await run(validate, tracker, domain)
+    assert {"pathology", "imaging", "treatment_plan"} <= set(slot_events(events)["record_types"])
+    tracker = make_tracker("skip", "inform", slots={"requested_slot": "patient_name"}, active_loop="records_form")
+    _, events = await run(validate, tracker, domain)
+    assert slot_events(events)["patient_name"] == "skip"
+
+    answers = {
+        "provider": "Mercy General Hospital",
+        "record_types": ["pathology", "imaging", "treatment_plan"],
+        "date_range": "All dates",
+        "record_format": "electronic",
+        "delivery": "By email to jane@example.com",
+        "patient_name": "skip",
+        "date_of_birth": "March 2, 1970",
+    }
+    dispatcher, _ = await run(ActionRecordsRequest(), make_tracker("March 2, 1970", slots=answers), domain)
+    [stored] = repository.list_records_requests("person-1")
+    assert stored["provider"] == "Mercy General Hospital"
+    assert stored["patient_name"] is None
+    assert "164.524" in stored["letter"] and "slides" in stored["letter"]
+    assert stored["letter"] in texts(dispatcher)
+    status, _ = await run(ActionRecordsStatus(), make_tracker("any news on my records", "records_status"), domain)
+    assert "Mercy General Hospital" in texts(status)
+
+
+# --- safety, handoff, fallback ---------------------------------------------------------------
+
+
+async def test_crisis_gives_988_and_911_first_and_offers_a_person(domain: dict) -> None:
+    tracker = make_tracker("I want to end my life", "crisis_self_harm", active_loop="assessment_form")
+    dispatcher, events = await run(ActionCrisis(), tracker, domain)
+    assert "988" in dispatcher.messages[0]["text"] and "911" in dispatcher.messages[0]["text"]
+    slots = slot_events(events)
+    assert slots["pending_confirmation"] == "handoff" and slots["paused_form"] == "assessment_form"
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+    crisis_turn = tracker.events[-1]
+    _, events = await run(
+        ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots, history=[crisis_turn]), domain
+    )
+    assert slot_events(events)["handoff_active"] is True
+    assert repository.current_handoff("person-1")["reason"] == "distress"
+
+
+async def test_emergency_says_911(domain: dict) -> None:
+    dispatcher, _ = await run(ActionEmergency(), make_tracker("he can't breathe", "medical_emergency"), domain)
+    assert "911" in texts(dispatcher)
+
+
+async def test_handoff_stores_a_summary_and_pauses_the_bot(domain: dict) -> None:
+    repository.add_questions("person-1", ["What stage is it?"])
+    history = [{"event": "bot", "text": "Hi, I'm the Second Opinion Advocate"}]
+    tracker = make_tracker("can I talk to a person", "human_handoff", slots={"condition": "lupus"}, history=history)
+    dispatcher, events = await run(ActionHandoff(), tracker, domain)
+    assert slot_events(events)["handoff_active"] is True
+    [handoff] = repository.list_handoffs("open")
+    assert handoff["reason"] == "asked_for_person" and handoff["channel"] == "rest"
+    assert handoff["summary"]["questions"][0]["text"] == "What stage is it?"
+    assert handoff["summary"]["transcript"][-1]["text"] == "can I talk to a person"
+    assert "advocate" in texts(dispatcher)
+    # asking again does not queue the person twice
+    await run(ActionHandoff(), make_tracker("hello??", "human_handoff", slots={"handoff_active": True}), domain)
+    assert len(repository.list_handoffs("open")) == 1
+
+
+async def test_two_misunderstandings_in_a_row_bring_a_person(domain: dict) -> None:
+    dispatcher, events = await run(ActionFallback(), make_tracker("blorp", "nlu_fallback"), domain)
+    assert not repository.list_handoffs()
+    first = {"event": "user", "text": "blorp", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    _, events = await run(ActionFallback(), make_tracker("zzz", "nlu_fallback", history=[first]), domain)
+    assert slot_events(events)["handoff_active"] is True
+    assert repository.list_handoffs("open")[0]["reason"] == "bot_did_not_understand"
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+async def test_erase_needs_a_yes_then_removes_everything(domain: dict) -> None:
+    repository.add_questions("person-1", ["What stage is it?"])
+    repository.open_handoff("person-1", "rest", "asked_for_person", {})
+    repository.record_case("person-1", "rest", condition="lupus")
+    with get_engine().begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        connection.execute(text("INSERT INTO events (sender_id, data) VALUES ('person-1', '{}'), ('other', '{}')"))
+    _, events = await run(ActionAskErase(), make_tracker("delete my data", "delete_my_data"), domain)
+    assert slot_events(events)["pending_confirmation"] == "erase_data"
+    assert repository.list_questions("person-1")  # nothing deleted yet
+    _, events = await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slot_events(events)), domain)
+    assert any(e["event"] == "followup" and e["name"] == "action_erase_data" for e in events)
+    dispatcher, events = await run(ActionEraseData(), make_tracker("yes", "affirm"), domain)
+    assert events[-1]["event"] == "restart"
+    summary = repository.case_summary("person-1")
+    assert summary["questions"] == [] and summary["handoff"] is None and summary["condition"] is None
+    with get_engine().connect() as connection:
+        remaining = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
+    assert remaining == ["other"]

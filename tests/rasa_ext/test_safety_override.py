@@ -1,0 +1,103 @@
+"""SafetyIntentOverride after Rasa's real FallbackClassifier, with the real `detect_risk`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_ext import is_button_payload
+from bot.rasa_ext.safety_override import SafetyIntentOverride
+from tests.rasa_ext.nlu_helpers import build, user_message
+
+SELF_HARM_TEXT = "I want to kill myself"
+EMERGENCY_TEXT = "my dad has chest pain and can't breathe"
+
+
+def classified(text: str, *ranking: tuple[str, float]) -> Message:
+    """A message as DIETClassifier leaves it: the top intent and the ranking."""
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message = user_message(text)
+    message.set(INTENT, dict(entries[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, entries, add_to_output=True)
+    return message
+
+
+def pipeline(tmp_path: Path, message: Message) -> dict[str, Any]:
+    """FallbackClassifier then SafetyIntentOverride, the order config.yml uses; the parse output."""
+    messages = build(FallbackClassifier, tmp_path, threshold=0.7).process([message])
+    [result] = build(SafetyIntentOverride, tmp_path).process(messages)
+    return result.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [(SELF_HARM_TEXT, "crisis_self_harm"), (EMERGENCY_TEXT, "medical_emergency")]
+)
+def test_risk_beats_a_low_confidence_fallback(tmp_path: Path, text: str, intent: str) -> None:
+    parsed = pipeline(tmp_path, classified(text, ("goodbye", 0.41), ("out_of_scope", 0.30), (intent, 0.2)))
+
+    assert parsed[INTENT] == {"name": intent, "confidence": 1.0}
+    assert parsed[INTENT_RANKING_KEY] == [
+        {"name": intent, "confidence": 1.0},
+        {"name": "goodbye", "confidence": 0.41},
+        {"name": "out_of_scope", "confidence": 0.30},
+    ]
+
+
+def test_risk_beats_a_confident_wrong_intent(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified(EMERGENCY_TEXT, ("inform", 0.95), ("greet", 0.01)))
+
+    assert parsed[INTENT] == {"name": "medical_emergency", "confidence": 1.0}
+    assert [entry["name"] for entry in parsed[INTENT_RANKING_KEY]] == ["medical_emergency", "inform", "greet"]
+
+
+def test_self_harm_wins_over_a_predicted_emergency(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified(SELF_HARM_TEXT, ("medical_emergency", 0.9), ("greet", 0.05)))
+
+    assert parsed[INTENT]["name"] == "crisis_self_harm"
+
+
+def test_works_without_a_classifier_before_it(tmp_path: Path) -> None:
+    [message] = build(SafetyIntentOverride, tmp_path).process([user_message(SELF_HARM_TEXT)])
+
+    assert message.get(INTENT) == {"name": "crisis_self_harm", "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY) == [{"name": "crisis_self_harm", "confidence": 1.0}]
+
+
+def test_leaves_ordinary_messages_alone(tmp_path: Path) -> None:
+    """Never a downgrade: no risk found means the classifier (and the fallback) decide."""
+    parsed = pipeline(tmp_path, classified("should I get a second opinion", ("start_assessment", 0.5), ("faq", 0.4)))
+
+    assert parsed[INTENT]["name"] == "nlu_fallback"
+    assert parsed[INTENT_RANKING_KEY][0]["name"] == "nlu_fallback"
+
+
+def test_button_payloads_are_left_to_rasa(tmp_path: Path) -> None:
+    payload = '/inform{"pending_question":"what if I want to kill myself"}'
+    message = user_message(payload)
+
+    [message] = build(SafetyIntentOverride, tmp_path).process([message])
+
+    assert message.get(INTENT) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/affirm", True),
+        ("  /deny  ", True),
+        ('/inform{"urgency":"weeks"}', True),
+        ("/faq/what_is_second_opinion", True),
+        ("/greet@0.9", True),
+        ("/ I can't breathe", False),
+        ("/help me please", False),
+        ("help /affirm", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_button_payload(text: str | None, expected: bool) -> None:
+    assert is_button_payload(text) is expected

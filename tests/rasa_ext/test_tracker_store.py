@@ -1,0 +1,287 @@
+"""DatabaseUrlTrackerStore against real databases: a SQLite file, and PostgreSQL when
+`TEST_DATABASE_URL` is set (e.g. postgresql://postgres@127.0.0.1:5432/test).
+
+Each test gets a fresh database (SQLite file, or PostgreSQL schema dropped afterwards, see
+tests/conftest.py) and a sender id of its own.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rasa.core.tracker_store
+from rasa.core.tracker_store import TrackerStore
+from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import make_url
+
+from bot.persistence import repository
+from bot.rasa_ext.tracker_store import ERASE_ACTION_NAME, DatabaseUrlTrackerStore
+
+STORE_PATH = "bot.rasa_ext.tracker_store.DatabaseUrlTrackerStore"
+
+DOMAIN = Domain.from_dict(
+    {
+        "version": "3.1",
+        "intents": ["greet", "delete_my_data", "add_question"],
+        "slots": {"condition": {"type": "text", "mappings": [{"type": "custom"}]}},
+        "responses": {"utter_greet": [{"text": "Hi!"}]},
+        "actions": [ERASE_ACTION_NAME],
+    }
+)
+
+
+def user(text: str, intent: str) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+def session_start() -> list[Event]:
+    return [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+
+
+def greet_turn() -> list[Event]:
+    return [user("hello", "greet"), BotUttered("Hi!"), ActionExecuted(ACTION_LISTEN_NAME)]
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("database", id="sqlite"),
+        pytest.param("pg_database", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The app's migrated database from tests/conftest.py, also in DATABASE_URL.
+
+    On PostgreSQL it is a schema of its own, selected by `?options=-csearch_path=...` in the URL,
+    so the test also shows that the URL's query reaches Rasa's engine.
+    """
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def sender_id() -> str:
+    return f"test-rasa-ext-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[DatabaseUrlTrackerStore]:
+    """The store as Rasa builds it from endpoints.yml: no URL given, so it reads DATABASE_URL."""
+    tracker_store = DatabaseUrlTrackerStore(domain=DOMAIN)
+    yield tracker_store
+    tracker_store.engine.dispose()
+
+
+def stored(store: DatabaseUrlTrackerStore, sender_id: str) -> list[tuple[str, str | None, str | None]]:
+    """(type, action, intent) of every row of `sender_id`, in insertion order."""
+    with store.session_scope() as session:
+        rows = (
+            session.query(store.SQLEvent)
+            .filter(store.SQLEvent.sender_id == sender_id)
+            .order_by(store.SQLEvent.id)
+            .all()
+        )
+        return [(row.type_name, row.action_name, row.intent_name) for row in rows]
+
+
+def tracker_with(sender_id: str, events: list[Event]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(sender_id, events, slots=DOMAIN.slots)
+
+
+def as_dicts(events: Iterable[Event]) -> list[dict[str, Any]]:
+    return [event.as_dict() for event in events]
+
+
+def test_uses_database_url(store: DatabaseUrlTrackerStore, database_url: str) -> None:
+    expected = make_url(database_url)
+    actual = store.engine.url
+    assert actual.get_backend_name() == expected.get_backend_name()
+    assert (actual.host, actual.port, actual.database, actual.username) == (
+        expected.host,
+        expected.port,
+        expected.database,
+        expected.username,
+    )
+    assert dict(expected.query).items() <= dict(actual.query).items()
+
+
+def test_creates_the_folder_of_a_new_sqlite_file(tmp_path: Path) -> None:
+    """Rasa retries a failed connection forever; a missing folder must not make it hang."""
+    database = tmp_path / "new" / "var" / "advocate.db"
+
+    tracker_store = DatabaseUrlTrackerStore(host=f"sqlite:///{database}")
+
+    assert database.is_file()
+    assert tracker_store.engine.url.database == str(database)
+    tracker_store.engine.dispose()
+
+
+def test_loaded_from_endpoints_yml_as_rasa_does(tmp_path: Path, database_url: str) -> None:
+    """`rasa run` and `rasa shell` both go through AvailableEndpoints and TrackerStore.create."""
+    endpoints_file = tmp_path / "endpoints.yml"
+    endpoints_file.write_text(f"tracker_store:\n  type: {STORE_PATH}\n")
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
+
+    tracker_store = TrackerStore.create(endpoints.tracker_store, event_broker=None)
+
+    # Not Rasa's silent InMemoryTrackerStore fallback, and not wrapped as a synchronous store.
+    assert type(tracker_store) is DatabaseUrlTrackerStore
+    assert tracker_store.engine.url.database == make_url(database_url).database
+    tracker_store.engine.dispose()
+
+
+def test_a_missing_database_driver_stops_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not Rasa's "class not found" path, which would quietly keep conversations in memory only."""
+
+    def no_driver(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'psycopg2'")
+
+    monkeypatch.setattr(rasa.core.tracker_store.sa, "create_engine", no_driver)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'advocate.db'}")
+
+    with pytest.raises(RasaException, match="psycopg2"):
+        TrackerStore.create(EndpointConfig(type=STORE_PATH))
+
+
+@pytest.mark.asyncio
+async def test_round_trip_and_later_turns_are_stored_once(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    tracker = tracker_with(sender_id, [*session_start(), *greet_turn(), SlotSet("condition", "breast cancer")])
+    await store.save(tracker)
+
+    loaded = await store.retrieve(sender_id)
+    assert loaded is not None
+    # Rasa loads the latest session: the events stamped at or after its SessionStarted.
+    session_started = next(event for event in tracker.events if isinstance(event, SessionStarted))
+    latest_session = [event for event in tracker.events if event.timestamp >= session_started.timestamp]
+    assert as_dicts(loaded.events) == as_dicts(latest_session)
+    assert loaded.get_slot("condition") == "breast cancer"
+
+    for event in greet_turn():
+        loaded.update(event)
+    await store.save(loaded)
+
+    assert len(stored(store, sender_id)) == len(tracker.events) + len(greet_turn())
+    reloaded = await store.retrieve(sender_id)
+    assert reloaded is not None
+    assert as_dicts(reloaded.events) == as_dicts(loaded.events)
+
+
+@pytest.mark.asyncio
+async def test_erasure_keeps_only_what_follows_the_erase_action(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    other = f"{sender_id}-other"
+    await store.save(tracker_with(other, [*session_start(), *greet_turn()]))
+    earlier = [*session_start(), *greet_turn(), SlotSet("condition", "lymphoma")]
+    await store.save(tracker_with(sender_id, earlier))
+    # The turn in which the action erased the data (the action server's own delete is left out
+    # here: the store must not depend on it).
+    tracker = tracker_with(
+        sender_id,
+        [
+            *earlier,
+            user("delete my data", "delete_my_data"),
+            ActionExecuted(ERASE_ACTION_NAME),
+            BotUttered("Done."),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ],
+    )
+
+    await store.save(tracker)
+
+    assert stored(store, sender_id) == [("bot", None, None), ("action", ACTION_LISTEN_NAME, None)]
+    assert len(stored(store, other)) == len(session_start()) + len(greet_turn())
+    loaded = await store.retrieve(sender_id)
+    assert loaded is not None
+    assert [event.type_name for event in loaded.events] == ["bot", "action"]
+    assert loaded.get_slot("condition") is None
+
+    # Saving the same in-memory tracker again changes nothing.
+    await store.save(tracker)
+    assert stored(store, sender_id) == [("bot", None, None), ("action", ACTION_LISTEN_NAME, None)]
+
+    # The next turn starts from what was kept and is appended exactly once.
+    for event in greet_turn():
+        loaded.update(event)
+    await store.save(loaded)
+    assert stored(store, sender_id) == [
+        ("bot", None, None),
+        ("action", ACTION_LISTEN_NAME, None),
+        ("user", None, "greet"),
+        ("bot", None, None),
+        ("action", ACTION_LISTEN_NAME, None),
+    ]
+    reloaded = await store.retrieve(sender_id)
+    assert reloaded is not None
+    assert as_dicts(reloaded.events) == as_dicts(loaded.events)
+
+
+@pytest.mark.asyncio
+async def test_erasure_with_the_restart_the_action_returns(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    """action_erase_data returns Restarted; Rasa then runs action_session_start in the same turn."""
+    events = [
+        *session_start(),
+        user("my mom has lymphoma", "add_question"),
+        SlotSet("condition", "lymphoma"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        user("delete my data", "delete_my_data"),
+        ActionExecuted(ERASE_ACTION_NAME),
+        BotUttered("Done."),
+        Restarted(),
+        *session_start(),
+    ]
+    for second, event in enumerate(events):  # distinct timestamps: sessions are found by them
+        event.timestamp = 1_700_000_000.0 + second
+    tracker = tracker_with(sender_id, events)
+
+    await store.save(tracker)
+
+    assert stored(store, sender_id) == [
+        ("bot", None, None),
+        ("restart", None, None),
+        ("action", ACTION_SESSION_START_NAME, None),
+        ("session_started", None, None),
+        ("action", ACTION_LISTEN_NAME, None),
+    ]
+    loaded = await store.retrieve(sender_id)
+    assert loaded is not None
+    assert [event.type_name for event in loaded.events] == ["session_started", "action"]
+    loaded.update(user("hello", "greet"))
+    await store.save(loaded)
+    assert stored(store, sender_id)[-2:] == [("action", ACTION_LISTEN_NAME, None), ("user", None, "greet")]
+    assert len(stored(store, sender_id)) == 6
+
+
+@pytest.mark.asyncio
+async def test_erase_person_and_store_together(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    """The real flow on the app's database: the action erases, then Rasa saves its tracker."""
+    first_turn = [*session_start(), user("save: is it curable?", "add_question"), ActionExecuted(ACTION_LISTEN_NAME)]
+    await store.save(tracker_with(sender_id, first_turn))
+    repository.add_questions(sender_id, ["Is it curable?"])
+    tracker = await store.retrieve(sender_id)
+    assert tracker is not None
+    tracker.update(user("delete my data", "delete_my_data"))
+    tracker.update(ActionExecuted(ERASE_ACTION_NAME))
+
+    counts = repository.erase_person(sender_id)  # what action_erase_data does mid-turn
+    tracker.update(BotUttered("Done."))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    await store.save(tracker)
+
+    assert counts["events"] == len(first_turn)
+    assert counts["questions"] == 1
+    assert repository.list_questions(sender_id) == []
+    assert stored(store, sender_id) == [("bot", None, None), ("action", ACTION_LISTEN_NAME, None)]

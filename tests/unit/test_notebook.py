@@ -1,0 +1,186 @@
+"""The question notebook's text handling: capture, numbers, edits and listing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.logic import notebook
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "save this question: do I need more tests before the operation?",
+            ["Do I need more tests before the operation?"],
+        ),
+        (
+            "Please save this question: do I need more tests before the operation?",
+            ["Do I need more tests before the operation?"],
+        ),
+        (
+            "add to my list - how long is recovery? and can I keep working during chemo",
+            ["How long is recovery?", "Can I keep working during chemo?"],
+        ),
+        (
+            "pls write down: 1) what stage is it 2) who reads my scans",
+            ["What stage is it?", "Who reads my scans?"],
+        ),
+        ("add a question: will I need chemo after surgery?", ["Will I need chemo after surgery?"]),
+        (
+            "write down: how long is recovery? and can I work during treatment?",
+            ["How long is recovery?", "Can I work during treatment?"],
+        ),
+        ("note: is it curable; who pays for the scans", ["Is it curable?", "Who pays for the scans?"]),
+        (
+            "write down\n- how long is recovery\n- when can i drive\n* will i need help at home",
+            ["How long is recovery?", "When can I drive?", "Will I need help at home?"],
+        ),
+        ("remember to ask the surgeon if I can keep working", ["Can I keep working?"]),
+        ("i want to ask the doctor whether I need to fast", ["Do I need to fast?"]),
+        ("remember to ask about side effects", ["Ask about side effects"]),
+        ("I'd like to add a question: can my husband come to the visit?", ["Can my husband come to the visit?"]),
+        ("could you please add this to my list: \u2018can I keep working?\u2019", ["Can I keep working?"]),
+        ('can you save "what are my treatment options?"', ["What are my treatment options?"]),
+        ("my question is how long will chemo last? thanks", ["How long will chemo last?"]),
+        ("jot this down - second opinion costs", ["Second opinion costs"]),
+        ("note: is it stage 2. What happens next", ["Is it stage 2?", "What happens next?"]),
+    ],
+)
+def test_extract_questions_strips_lead_in_and_splits(message: str, expected: list[str]) -> None:
+    assert notebook.extract_questions(message) == expected
+
+
+@pytest.mark.parametrize("message", ["add a question", "save", "please add", "save this question:", "write down", ""])
+def test_extract_questions_returns_nothing_when_only_the_command_was_typed(message: str) -> None:
+    assert notebook.extract_questions(message) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # "and" between two questions splits; "and" inside one question does not.
+        ("what stage is it and who reads my scans", ["What stage is it?", "Who reads my scans?"]),
+        ("is it safe and is the surgeon experienced", ["Is it safe?", "Is the surgeon experienced?"]),
+        ("what are the risks and benefits", ["What are the risks and benefits?"]),
+        ("do I need surgery and radiation", ["Do I need surgery and radiation?"]),
+        ("what happens if I wait and do nothing at all", ["What happens if I wait and do nothing at all?"]),
+        ("how long and how often will I get chemo", ["How long and how often will I get chemo?"]),
+        # A lone "stage 2." is not a numbered list.
+        ("is it stage 2. or 3", ["Is it stage 2. or 3?"]),
+    ],
+)
+def test_extract_questions_splits_conservatively(message: str, expected: list[str]) -> None:
+    assert notebook.extract_questions(message) == expected
+
+
+def test_a_lead_in_verb_that_is_part_of_the_question_is_kept() -> None:
+    assert notebook.extract_questions("keep working during chemo?") == ["Keep working during chemo?"]
+
+
+def test_tidy_question_capitalises_and_marks_questions() -> None:
+    assert notebook.tidy_question("can i bring my daughter") == "Can I bring my daughter?"
+    assert notebook.tidy_question("  side effects of chemo.  ") == "Side effects of chemo"
+    assert notebook.tidy_question("...") == ""
+
+
+def test_question_key_ignores_case_spacing_and_final_punctuation() -> None:
+    assert notebook.question_key("What  stage is it?") == notebook.question_key("what stage is it")
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("2", 2),
+        ("#3", 3),
+        ("question 2", 2),
+        ("delete question 4", 4),
+        ("the second one", 2),
+        ("number three", 3),
+        ("first", 1),
+        ("q2", 2),
+        ("the 3rd", 3),
+        ("delete that one", None),
+        ("remove the one about my second opinion", None),
+        ("remove a question", None),
+    ],
+)
+def test_parse_number(message: str, expected: int | None) -> None:
+    assert notebook.parse_number(message) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("1 and 3", [1, 3]),
+        ("1,2", [1, 2]),
+        ("one and three", [1, 3]),
+        ("questions 2, 4 & 5", [2, 4, 5]),
+        ("2-4", [2, 3, 4]),
+        ("1 to 3", [1, 2, 3]),
+        ("2 and 2", [2]),
+        ("all", []),
+    ],
+)
+def test_parse_numbers(message: str, expected: list[int]) -> None:
+    assert notebook.parse_numbers(message) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("all", True),
+        ("delete all of them", True),
+        ("everything", True),
+        ("clear the whole list", True),
+        ("not all of them", False),
+        ("1 and 3", False),
+    ],
+)
+def test_wants_all(message: str, expected: bool) -> None:
+    assert notebook.wants_all(message) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("1 and 3", True),
+        ("save #2", True),
+        ("the first and third", True),
+        ("numbers 2, 4 please", True),
+        ("yes 1-3", True),
+        ("is stage 2 curable?", False),
+        ("how long is recovery", False),
+        ("all", False),
+    ],
+)
+def test_is_number_reference(message: str, expected: bool) -> None:
+    assert notebook.is_number_reference(message) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("change question 2 to: how long will recovery take?", (2, "How long will recovery take?")),
+        ("edit #1 - is it curable", (1, "Is it curable?")),
+        ("replace 3 with what is my stage", (3, "What is my stage?")),
+        ("change the second one to 'is surgery needed'", (2, "Is surgery needed?")),
+        ("question 4 should be: who pays", (4, "Who pays?")),
+        ("make q3 say when can I go home", (3, "When can I go home?")),
+        ("update 2", None),
+        ("change 2 to", None),
+        ("change my question please", None),
+    ],
+)
+def test_parse_edit(message: str, expected: tuple[int, str] | None) -> None:
+    assert notebook.parse_edit(message) == expected
+
+
+def test_format_question_list_is_numbered_and_plain() -> None:
+    text = notebook.format_question_list([{"id": 7, "text": "What stage is it?"}, {"id": 9, "text": "Who pays?"}])
+    assert text == "1. What stage is it?\n2. Who pays?"
+    assert "*" not in text
+
+
+def test_format_question_list_says_when_empty() -> None:
+    assert "empty" in notebook.format_question_list([])
