@@ -30,8 +30,8 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 	find data bot/rasa_ext bot/logic/vocabulary bot/logic/vocabulary.py \
 	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
 
-.PHONY: help install run shell train test validate lint test-unit test-core test-nlu test-stack \
-	test-postgres eval bench clean FORCE
+.PHONY: help install run shell advocate train test validate lint test-unit test-core test-nlu test-stack \
+	test-postgres eval bench widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,11 @@ run: $(MODEL) ## Start Rasa (:5005), the action server (:5055) and the web app (
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell, same endpoints; works beside `make run`)
 	$(PY) -m bot.launcher shell
+
+advocate: | $(INSTALLED) ## Add an advocate console account: make advocate EMAIL=a@b.org NAME="A B"
+	@if [ -z "$${EMAIL:-}" ] || [ -z "$${NAME:-}" ]; then \
+		echo 'usage: make advocate EMAIL=maria@example.org NAME="Maria Lopez"  (asks for the password)' >&2; exit 2; fi
+	$(PY) -m bot.advocates add "$$EMAIL" --name "$$NAME"
 
 # --- checks --------------------------------------------------------------------------------------
 
@@ -130,6 +135,13 @@ BENCH_ITERATIONS ?= 1000
 
 bench: | $(INSTALLED) ## Time safety, vocabulary matching and recommendation rules (BENCH_ITERATIONS=1000)
 	$(PY) -m tests.bench --iterations $(BENCH_ITERATIONS)
+
+# The website widget's bundle is committed (works offline, no Node needed to run); this re-fetches
+# it from npm and checks it against the pinned hashes in the script.
+WEBCHAT_VERSION := 1.0.1
+
+widget-vendor: ## Re-fetch the chat widget (rasa-webchat) from npm into bot/web/static (needs npm)
+	scripts/vendor_webchat.sh $(WEBCHAT_VERSION) bot/web/static/chat/vendor/rasa-webchat-$(WEBCHAT_VERSION)
 
 clean: ## Remove the model, results and caches (keeps .venv and var/: your database and secrets)
 	rm -rf models results .rasa .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,24 +11,21 @@ from rasa_sdk.events import SlotSet
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 
-# Intents that, said in the middle of a form, are not an answer but a new request. Each has an
-# explicit "interrupt" rule per form in data/stories/form_interruptions.yml.
-INTERRUPTING_INTENTS = frozenset(
-    {
-        "faq",
-        "explain",
-        "stop",
-        "help",
-        "medical_advice",
-        "bot_challenge",
-        "crisis_self_harm",
-        "medical_emergency",
-        "human_handoff",
-        "delete_my_data",
-    }
+# Intents that, said in the middle of a form, are not an answer but a new request; each has a rule
+# that answers it in any state (data/stories/form_interruptions.yml and the journey rules).
+# Hard ones always interrupt. Soft ones only when the message is a question: "an electronic copy"
+# looks like a records FAQ to the classifier, but it is the answer to the question just asked.
+HARD_INTERRUPTS = frozenset(
+    {"stop", "help", "crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"}
 )
+SOFT_INTERRUPTS = frozenset({"faq", "explain", "medical_advice", "bot_challenge"})
 # Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
 INTERRUPT_CONFIDENCE = 0.7
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(what|how|why|when|where|who|which|whats|can|could|do|does|did|is|are|will|would|should|may|"
+    r"might|am|was|were|have|has|tell me|explain)\b",
+    re.IGNORECASE,
+)
 FORMS = ("assessment_form", "records_form")
 
 
@@ -41,8 +39,13 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def is_interruption(tracker: Tracker) -> bool:
+    """Whether the latest message, said inside a form, asks for something else than answering."""
     name, confidence = latest_intent(tracker)
-    return name in INTERRUPTING_INTENTS and confidence >= INTERRUPT_CONFIDENCE
+    if confidence < INTERRUPT_CONFIDENCE:
+        return False
+    if name in HARD_INTERRUPTS:
+        return True
+    return name in SOFT_INTERRUPTS and bool(_QUESTION.search(latest_text(tracker)))
 
 
 def entity_value(tracker: Tracker, entity: str) -> Any | None:
@@ -60,10 +63,6 @@ def channel_of(tracker: Tracker) -> str | None:
 async def remember_channel(tracker: Tracker) -> None:
     """Keep the person's channel on their case row, so advocates know where they are."""
     await run_sync(repository.record_case, tracker.sender_id, channel_of(tracker))
-
-
-def buttons_text(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(b) for b in buttons]
 
 
 def clear_pending() -> list[dict[str, Any]]:

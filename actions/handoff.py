@@ -7,6 +7,7 @@ advocate closes the handoff (safety replies still go out).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import FORMS, channel_of
+from bot.advocates.announce import announce_in_background
+from bot.advocates.availability import handoff_expectation
 from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -66,14 +69,17 @@ async def start_handoff(
     summary["transcript"] = recent_transcript(tracker)
     summary["relation"] = tracker.get_slot("relation")
     summary.pop("handoff", None)
-    await run_sync(
+    handoff = await run_sync(
         repository.open_handoff,
         tracker.sender_id,
         channel_of(tracker),
         reason or handoff_reason(tracker),
         summary,
     )
+    announce_in_background(handoff)  # Slack, on a worker thread; never fails the handoff
     dispatcher.utter_message(text=messages.HANDOFF_STARTED)
+    # When to expect a reply: office hours and whether an advocate is signed in (issue 4).
+    dispatcher.utter_message(text=await run_sync(handoff_expectation, datetime.now(timezone.utc)))
     return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet("pending_confirmation", None)]
 
 

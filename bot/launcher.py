@@ -37,12 +37,12 @@ import yaml
 from honcho.manager import SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Message, Printer
 
+from bot.channels.config import channels_config, status_lines
 from bot.settings import PROJECT_ROOT
 
 SECRET_NAMES = ("ADVOCATE_API_TOKEN", "RASA_API_TOKEN")
 TRACKER_STORE_CLASS = "bot.rasa_ext.tracker_store.DatabaseUrlTrackerStore"
 MODELS_DIR = "models"
-CREDENTIALS_FILE = "credentials.yml"
 DEFAULT_READY_TIMEOUT = 300.0
 
 
@@ -101,6 +101,10 @@ class StackConfig:
     @property
     def endpoints_file(self) -> Path:
         return self.var_dir / "endpoints.yml"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.var_dir / "credentials.yml"
 
     @property
     def rasa_url(self) -> str:
@@ -264,6 +268,20 @@ def write_endpoints(config: StackConfig) -> Path:
     return path
 
 
+def write_credentials(config: StackConfig, environ: Mapping[str, str]) -> list[str]:
+    """Rasa's credentials.yml for the channels the environment configures; returns what to tell.
+
+    The file names environment variables instead of holding secrets (see bot.channels.config).
+    """
+    credentials, statuses = channels_config(environ)
+    path = config.credentials_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Written by bot.launcher from the environment at start-up; edits are overwritten.\n"
+    # width: a long line must not be folded, and ${VAR} must stay a plain scalar for Rasa to expand it.
+    path.write_text(text + yaml.safe_dump(credentials, sort_keys=False, width=1000))
+    return status_lines(statuses)
+
+
 def find_model() -> Path | None:
     models = sorted((PROJECT_ROOT / MODELS_DIR).glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
@@ -303,7 +321,7 @@ def rasa_server_command(config: StackConfig, rasa_token: str) -> list[str]:
         "--cors", "*",
         "--port", str(config.rasa_port),
         "--endpoints", str(config.endpoints_file),
-        "--credentials", CREDENTIALS_FILE,
+        "--credentials", str(config.credentials_file),
     ]  # fmt: skip
 
 
@@ -382,6 +400,7 @@ Second Opinion Advocate is ready.
   Chat over REST:    curl -s {rasa}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
   Chat in terminal:  make shell   (in another terminal)
   Web app:           {web}/
+  Advocate console:  {web}/advocate   (accounts: python -m bot.advocates add EMAIL --name NAME)
   API docs:          {web}/docs
   Health:            {web}/healthz   (action server: http://localhost:{config.action_port}/health)
   Tokens:            {token_source}
@@ -471,7 +490,9 @@ def supervise(
     printer = _WatchingPrinter(commands, on_all_started=start_watcher)
     manager = Manager(printer=printer)
     for name, argv in commands.items():
-        manager.add_process(name, shlex.join(argv), env=dict(env), cwd=str(cwd))
+        # honcho runs a shell command; `exec` makes the server the process honcho watches and
+        # signals, so its exit code is the server's own.
+        manager.add_process(name, f"exec {shlex.join(argv)}", env=dict(env), cwd=str(cwd))
 
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -507,6 +528,7 @@ def prepare(config: StackConfig, ports: Mapping[str, int]) -> str:
     if not run_migrations():
         print("note: bot.persistence.migrate does not exist yet; the database was not migrated")
     write_endpoints(config)
+    print("\n".join(write_credentials(config, os.environ)))
     if len(from_env) == len(SECRET_NAMES):
         return "as set in your environment"
     if from_env:
@@ -603,13 +625,22 @@ def shell(config: StackConfig) -> int:
             "--endpoints", str(config.endpoints_file),
             "--port", str(config.shell_port),
         ]  # fmt: skip
-        # Ctrl-C belongs to the shell; the launcher only waits for it (a no-op handler, not SIG_IGN,
-        # which the child would inherit).
-        previous = signal.signal(signal.SIGINT, lambda *_: None)
+        chat = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
+        # Ctrl-C reaches the shell from the terminal and belongs to it: the launcher only waits (a
+        # no-op handler, not SIG_IGN, which the child would inherit). A SIGTERM sent to the
+        # launcher alone (a supervisor, `timeout`) is passed on, so the shell is never orphaned.
+        previous = {
+            signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: None),
+            signal.SIGTERM: signal.signal(signal.SIGTERM, lambda *_: chat.terminate()),
+        }
         try:
-            return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+            return chat.wait()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if chat.poll() is None:
+                chat.kill()
+                chat.wait()
     finally:
         if actions is not None:
             _stop_group(actions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -109,3 +109,74 @@ class HandoffMessage(Base):
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     handoff = relationship("Handoff", back_populates="messages")
+
+
+# --- human advocates (issue 4): accounts, console sessions, audit log -----------------------
+
+
+class Advocate(Base):
+    """A human patient advocate who signs in to the console (created with ``python -m bot.advocates``).
+
+    Accounts are disabled, never deleted, so the audit log keeps pointing at who did what.
+    """
+
+    __tablename__ = "advocates"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    email = Column(String(255), unique=True, nullable=False)
+    name = Column(String(255), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    disabled_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class AdvocateSession(Base):
+    """One signed-in console session; the cookie holds a random token, only its SHA-256 is stored.
+
+    ``last_seen_at`` says who is online, which decides what a person handed over is told.
+    """
+
+    __tablename__ = "advocate_sessions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    advocate_id = Column(Integer, ForeignKey("advocates.id", ondelete="CASCADE"), index=True, nullable=False)
+    token_hash = Column(String(64), unique=True, nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    last_seen_at = Column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+    ended_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what when: every advocate action on a handoff (view, reply, close) and every sign-in.
+
+    ``handoff_id`` has no foreign key on purpose: the log outlives a person's "delete my data",
+    and holds no words of theirs (the detail names message ids, never texts).
+    """
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    advocate_id = Column(Integer, ForeignKey("advocates.id", ondelete="SET NULL"), index=True, nullable=True)
+    actor = Column(String(255), nullable=False)
+    action = Column(String(32), nullable=False)
+    handoff_id = Column(Integer, index=True, nullable=True)
+    detail = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+
+
+
+class SmsOptOut(Base):
+    """A phone number that texted STOP: nothing is sent to it until it texts START.
+
+    Kept apart from the person's case data: it is a carrier-compliance record that must outlive a
+    conversation, and the SMS channel checks it before every message it sends.
+    """
+
+    __tablename__ = "sms_opt_outs"
+
+    sender_id = Column(String(255), primary_key=True)
+    keyword = Column(String(32), nullable=False)
+    opted_out_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import delete, inspect, select, text
@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot.persistence.db import get_engine, session_scope
 from bot.persistence.models import (
+    Advocate,
+    AdvocateSession,
     Assessment,
+    AuditEntry,
     Conversation,
     Handoff,
     HandoffMessage,
@@ -430,3 +433,261 @@ def handoff_transcript(handoff_id: int) -> list[dict[str, Any]] | None:
             entries.append(_entry("advocate", message.text, _epoch(message.created_at), message.author))
         entries.sort(key=lambda entry: entry[0])
         return [entry for _, entry in entries]
+
+
+# --- SMS opt-out (STOP / START) --------------------------------------------------------------
+
+
+def set_sms_opt_out(sender_id: str, keyword: str) -> None:
+    """Remember that ``sender_id`` texted STOP (or another opt-out keyword); idempotent."""
+    from bot.persistence.models import SmsOptOut
+
+    with session_scope() as session:
+        row = session.get(SmsOptOut, sender_id)
+        if row is None:
+            session.add(SmsOptOut(sender_id=sender_id, keyword=keyword[:32]))
+
+
+def clear_sms_opt_out(sender_id: str) -> bool:
+    """Forget the opt-out after START; True when there was one."""
+    from bot.persistence.models import SmsOptOut
+
+    with session_scope() as session:
+        return session.execute(delete(SmsOptOut).where(SmsOptOut.sender_id == sender_id)).rowcount > 0
+
+
+def is_sms_opted_out(sender_id: str) -> bool:
+    from bot.persistence.models import SmsOptOut
+
+    with session_scope() as session:
+        return session.get(SmsOptOut, sender_id) is not None
+
+
+# --- human advocates: accounts, console sessions, the audit log (issue 4) --------------------
+#
+# Passwords arrive here already hashed (bot.advocates.passwords) and session tokens as their
+# SHA-256: the database never holds anything that would let a reader sign in.
+
+SESSION_TOUCH_INTERVAL = timedelta(seconds=15)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back naive; they are all UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _advocate_dict(a: Advocate) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "email": a.email,
+        "name": a.name,
+        "active": bool(a.active),
+        "created_at": _iso(a.created_at),
+        "disabled_at": _iso(a.disabled_at),
+    }
+
+
+def _advocate_by_email(session: Session, email: str) -> Advocate | None:
+    return session.scalars(select(Advocate).where(Advocate.email == normalize_email(email)).limit(1)).first()
+
+
+def create_advocate(email: str, name: str, password_hash: str) -> dict[str, Any]:
+    """Add an advocate account; ValueError if the e-mail address already has one."""
+    with session_scope() as session:
+        if _advocate_by_email(session, email) is not None:
+            raise ValueError(f"an advocate with e-mail {normalize_email(email)} already exists")
+        row = Advocate(email=normalize_email(email), name=name.strip(), password_hash=password_hash, active=True)
+        session.add(row)
+        session.flush()
+        return _advocate_dict(row)
+
+
+def list_advocates() -> list[dict[str, Any]]:
+    with session_scope() as session:
+        return [_advocate_dict(a) for a in session.scalars(select(Advocate).order_by(Advocate.id))]
+
+
+def advocate_credentials(email: str) -> dict[str, Any] | None:
+    """The account with its password hash, for signing in only; None if there is no such e-mail."""
+    with session_scope() as session:
+        row = _advocate_by_email(session, email)
+        return {**_advocate_dict(row), "password_hash": row.password_hash} if row else None
+
+
+def _end_sessions(session: Session, advocate_id: int) -> None:
+    now = utcnow()
+    for row in session.scalars(
+        select(AdvocateSession).where(AdvocateSession.advocate_id == advocate_id, AdvocateSession.ended_at.is_(None))
+    ):
+        row.ended_at = now
+
+
+def set_advocate_active(email: str, active: bool) -> dict[str, Any] | None:
+    """Enable or disable an account; disabling also signs it out everywhere. None if unknown."""
+    with session_scope() as session:
+        row = _advocate_by_email(session, email)
+        if row is None:
+            return None
+        row.active = active
+        row.disabled_at = None if active else (row.disabled_at or utcnow())
+        if not active:
+            _end_sessions(session, row.id)
+        session.flush()
+        return _advocate_dict(row)
+
+
+def set_advocate_password(email: str, password_hash: str, *, sign_out: bool = True) -> dict[str, Any] | None:
+    """Store a new hash; a reset (``sign_out``) ends the account's sessions. None if unknown."""
+    with session_scope() as session:
+        row = _advocate_by_email(session, email)
+        if row is None:
+            return None
+        row.password_hash = password_hash
+        if sign_out:
+            _end_sessions(session, row.id)
+        session.flush()
+        return _advocate_dict(row)
+
+
+def start_advocate_session(advocate_id: int, token_hash: str, csrf_token: str, expires_at: datetime) -> dict[str, Any]:
+    with session_scope() as session:
+        row = AdvocateSession(
+            advocate_id=advocate_id, token_hash=token_hash, csrf_token=csrf_token, expires_at=expires_at
+        )
+        session.add(row)
+        session.flush()
+        return {"id": row.id, "advocate_id": advocate_id, "expires_at": _iso(row.expires_at)}
+
+
+def advocate_session(token_hash: str, now: datetime, idle_timeout: timedelta) -> dict[str, Any] | None:
+    """The live session with this token and its advocate, marking it seen; None if it is not live.
+
+    Not live: unknown, signed out, past its expiry, idle longer than ``idle_timeout``, or its
+    account disabled. ``last_seen_at`` is written at most every :data:`SESSION_TOUCH_INTERVAL`,
+    so a console polling every second does not write every second.
+    """
+    now = now.astimezone(timezone.utc)  # SQLite compares the stored UTC digits, so compare in UTC
+    with session_scope() as session:
+        row = session.scalars(select(AdvocateSession).where(AdvocateSession.token_hash == token_hash).limit(1)).first()
+        if row is None or row.ended_at is not None or _aware(row.expires_at) <= now:
+            return None
+        if now - _aware(row.last_seen_at) > idle_timeout:
+            row.ended_at = now
+            return None
+        advocate = session.get(Advocate, row.advocate_id)
+        if advocate is None or not advocate.active:
+            return None
+        if now - _aware(row.last_seen_at) >= SESSION_TOUCH_INTERVAL:
+            row.last_seen_at = now
+        return {
+            "id": row.id,
+            "advocate_id": advocate.id,
+            "email": advocate.email,
+            "name": advocate.name,
+            "csrf_token": row.csrf_token,
+            "expires_at": _iso(row.expires_at),
+        }
+
+
+def end_advocate_session(token_hash: str) -> bool:
+    """Sign out; True if a live session was ended."""
+    with session_scope() as session:
+        row = session.scalars(select(AdvocateSession).where(AdvocateSession.token_hash == token_hash).limit(1)).first()
+        if row is None or row.ended_at is not None:
+            return False
+        row.ended_at = utcnow()
+        return True
+
+
+def any_advocate_online(now: datetime, within: timedelta) -> bool:
+    """Is an active advocate signed in and seen in the last ``within``? (what a person is told)."""
+    now = now.astimezone(timezone.utc)
+    with session_scope() as session:
+        query = (
+            select(AdvocateSession.id)
+            .join(Advocate, Advocate.id == AdvocateSession.advocate_id)
+            .where(
+                Advocate.active.is_(True),
+                AdvocateSession.ended_at.is_(None),
+                AdvocateSession.expires_at > now,
+                AdvocateSession.last_seen_at >= now - within,
+            )
+            .limit(1)
+        )
+        return session.scalars(query).first() is not None
+
+
+def _audit_dict(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "advocate_id": e.advocate_id,
+        "actor": e.actor,
+        "action": e.action,
+        "handoff_id": e.handoff_id,
+        "detail": dict(e.detail or {}),
+        "created_at": _iso(e.created_at),
+    }
+
+
+def write_audit(
+    actor: str,
+    action: str,
+    *,
+    advocate_id: int | None = None,
+    handoff_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+    unless_within: timedelta | None = None,
+) -> dict[str, Any] | None:
+    """Append one audit row: who (``actor``, ``advocate_id``), what (``action`` on ``handoff_id``), when.
+
+    With ``unless_within``, nothing is written when the same actor already did the same action on
+    the same handoff that recently (returns None): the console re-reads an open conversation every
+    second, and one "view" per visit says who saw it without burying the log.
+    """
+    with session_scope() as session:
+        if unless_within is not None:
+            recent = session.scalars(
+                select(AuditEntry.id)
+                .where(
+                    AuditEntry.actor == actor,
+                    AuditEntry.action == action,
+                    AuditEntry.handoff_id == handoff_id,
+                    AuditEntry.created_at >= utcnow() - unless_within,
+                )
+                .limit(1)
+            ).first()
+            if recent is not None:
+                return None
+        row = AuditEntry(
+            actor=actor[:255], action=action, advocate_id=advocate_id, handoff_id=handoff_id, detail=detail or {}
+        )
+        session.add(row)
+        session.flush()
+        return _audit_dict(row)
+
+
+def count_audit(actor: str, action: str, since: datetime) -> int:
+    """How often ``actor`` did ``action`` since ``since`` (e.g. failed sign-ins, to slow guessing)."""
+    with session_scope() as session:
+        rows = session.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.actor == actor[:255],
+                AuditEntry.action == action,
+                AuditEntry.created_at >= since.astimezone(timezone.utc),
+            )
+        )
+        return len(list(rows))
+
+
+def list_audit(handoff_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Newest first."""
+    with session_scope() as session:
+        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if handoff_id is not None:
+            query = query.where(AuditEntry.handoff_id == handoff_id)
+        return [_audit_dict(e) for e in session.scalars(query)]
+

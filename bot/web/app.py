@@ -19,14 +19,17 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security, status
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.settings import Settings
-from bot.web import rasa_client
+from bot.web import console, rasa_client, widget
+from bot.web import handoffs as handoff_actions
+from bot.web.auth import API_TOKEN_ACTOR, CSRF_HEADER, SAFE_METHODS, Actor, console_session, same_token
 from bot.web.schemas import (
     CaseSummary,
     Deleted,
@@ -53,6 +56,10 @@ JSON API of the Second Opinion Advocate web app, used by the advocate console.
 Every `/api/*` endpoint needs `Authorization: Bearer <ADVOCATE_API_TOKEN>`. A missing or wrong
 token gets **401**; while the server has no token configured the API refuses everything with
 **503** (it is never open). `/healthz` needs no token and always answers 200: read its body.
+
+The advocate console at `/advocate` calls the same endpoints with its session cookie instead of
+the token; a call that changes something made with the cookie must send the session's CSRF token
+in the `X-CSRF-Token` header (**403** without it). Every view, reply and close is audit-logged.
 """
 DEFAULT_AUTHOR = "advocate"
 DATABASE_HEALTH_TIMEOUT = 2.0
@@ -75,14 +82,28 @@ CurrentSettings = Annotated[Settings, Depends(get_settings)]
 
 
 def require_advocate(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)], settings: CurrentSettings
-) -> None:
-    """Let only the advocate console in: the API shows people's medical situations and can erase them.
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    settings: CurrentSettings,
+) -> Actor:
+    """Let only advocates in: the API shows people's medical situations and can erase them.
 
-    With no token configured the API is closed (503), never open. ``hmac.compare_digest`` on bytes
-    compares in constant time and copes with any header text (a ``str`` compare raises on non-ASCII).
+    Two ways in, and the caller is returned for the audit log: a signed-in console session
+    (cookie; changes also need its CSRF token in ``X-CSRF-Token``, else 403), or the
+    ADVOCATE_API_TOKEN as a bearer token. A request with an ``Authorization`` header is judged on
+    the token alone. With no token configured the token way is closed (503), never open.
+    ``hmac.compare_digest`` on bytes compares in constant time and copes with any header text (a
+    ``str`` compare raises on non-ASCII).
     Runs before the path and query are validated, so a caller without the token learns nothing else.
     """
+    if credentials is None and (session := console_session(request)) is not None:
+        csrf = request.headers.get(CSRF_HEADER)
+        if request.method not in SAFE_METHODS and not same_token(session["csrf_token"], csrf):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"Missing or wrong {CSRF_HEADER} header: console changes must carry their CSRF token.",
+            )
+        return Actor.from_session(session)
     expected = settings.advocate_api_token.strip()
     if not expected:
         raise HTTPException(
@@ -101,6 +122,10 @@ def require_advocate(
             "Wrong bearer token.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    return Actor(label=API_TOKEN_ACTOR, name=DEFAULT_AUTHOR)
+
+
+Advocate = Annotated[Actor, Depends(require_advocate)]
 
 
 def http_client(request: Request) -> httpx.AsyncClient:
@@ -168,12 +193,15 @@ def get_records_requests(sender_id: SenderId) -> list[dict[str, Any]]:
     summary="Erase everything stored about the person",
     tags=["conversations"],
 )
-def delete_conversation(sender_id: SenderId) -> dict[str, Any]:
+def delete_conversation(sender_id: SenderId, actor: Advocate) -> dict[str, Any]:
     """Questions, records requests, assessments, handoffs and Rasa's conversation history.
 
     Answers 200 with the rows erased per table even when there was nothing (erasing is idempotent).
+    The audit log records who erased how many rows, but not whose: nothing of the person remains.
     """
-    return {"deleted": repository.erase_person(sender_id)}
+    deleted = repository.erase_person(sender_id)
+    handoff_actions.audit(actor, "erase", rows=sum(deleted.values()))
+    return {"deleted": deleted}
 
 
 @api.get(
@@ -197,13 +225,15 @@ def get_handoffs(
     responses={404: {"model": Problem, "description": "No such handoff."}},
     tags=["handoffs"],
 )
-def get_handoff(handoff_id: HandoffId) -> dict[str, Any]:
-    """The transcript merges Rasa's tracker with the advocate messages; see ``handoff_transcript``."""
-    handoff = repository.get_handoff(handoff_id)
-    transcript = repository.handoff_transcript(handoff_id)
-    if handoff is None or transcript is None:
-        raise _not_found(handoff_id)
-    return {**handoff, "transcript": transcript}
+def get_handoff(handoff_id: HandoffId, actor: Advocate) -> dict[str, Any]:
+    """The transcript merges Rasa's tracker with the advocate messages; see ``handoff_transcript``.
+
+    Audited as a "view" (once per advocate and handoff in ten minutes: the console polls it).
+    """
+    try:
+        return handoff_actions.view_handoff(handoff_id, actor)
+    except handoff_actions.HandoffNotFound:
+        raise _not_found(handoff_id) from None
 
 
 @api.post(
@@ -223,9 +253,14 @@ async def post_message(
     body: MessageIn,
     client: HttpClient,
     settings: CurrentSettings,
+    actor: Advocate,
     x_advocate_name: Annotated[
         str | None,
-        Header(max_length=255, description=f'The advocate\'s name in the transcript (default "{DEFAULT_AUTHOR}").'),
+        Header(
+            max_length=255,
+            description=f'The advocate\'s name in the transcript (default "{DEFAULT_AUTHOR}"); '
+            "a console session always uses the signed-in advocate's name.",
+        ),
     ] = None,
 ) -> Any:
     """The message is stored first, then delivered through Rasa on the person's latest channel.
@@ -233,27 +268,19 @@ async def post_message(
     Storing first means an advocate's words are never lost: if Rasa is unreachable the answer is
     **502** with the stored message, and the message still shows in the handoff's transcript.
     """
-    handoff = await run_sync(repository.get_handoff, handoff_id)
-    if handoff is None:
-        raise _not_found(handoff_id)
-    if handoff["status"] != HandoffStatus.open.value:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"Handoff {handoff_id} is closed; the bot is in charge again.")
-    author = (x_advocate_name or "").strip() or DEFAULT_AUTHOR
-    message = await run_sync(repository.add_handoff_message, handoff_id, author, body.text)
-    if message is None:  # erased between the two calls
-        raise _not_found(handoff_id)
-    event = rasa_client.advocate_message_event(body.text, author, message["id"])
+    author = actor.name if actor.advocate_id is not None else (x_advocate_name or "").strip() or DEFAULT_AUTHOR
     try:
-        await rasa_client.append_events(client, settings, handoff["sender_id"], [event])
-    except rasa_client.RasaDeliveryError as exc:
-        logger.warning("handoff %s: message %s stored but not delivered: %s", handoff_id, message["id"], exc)
+        sent = await handoff_actions.send_message(client, settings, handoff_id, body.text, author, actor)
+    except handoff_actions.HandoffNotFound:
+        raise _not_found(handoff_id) from None
+    except handoff_actions.HandoffIsClosed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    if not sent.delivered:
         return JSONResponse(
             status_code=status.HTTP_502_BAD_GATEWAY,
-            content=MessageNotDelivered(
-                detail=f"The message was stored but not delivered: {exc}", message=message
-            ).dict(),
+            content=MessageNotDelivered(detail=sent.problem or "", message=sent.message).dict(),
         )
-    return {**message, "delivered": True}
+    return {**sent.message, "delivered": True}
 
 
 @api.post(
@@ -263,7 +290,9 @@ async def post_message(
     responses={404: {"model": Problem, "description": "No such handoff."}},
     tags=["handoffs"],
 )
-async def close_handoff(handoff_id: HandoffId, client: HttpClient, settings: CurrentSettings) -> dict[str, Any]:
+async def close_handoff(
+    handoff_id: HandoffId, client: HttpClient, settings: CurrentSettings, actor: Advocate
+) -> dict[str, Any]:
     """Close the handoff, clear Rasa's ``handoff_active`` slot and tell the person the bot is back.
 
     The handoff is closed in the database whatever Rasa does, and the answer is **200**: closing is
@@ -272,53 +301,17 @@ async def close_handoff(handoff_id: HandoffId, client: HttpClient, settings: Cur
     never a second "you're back" message; so after a failed delivery, closing again once Rasa is
     back makes sure the bot answers the person again.
     """
-    before = await run_sync(repository.get_handoff, handoff_id)
-    if before is None:
-        raise _not_found(handoff_id)
-    already_closed = before["status"] == HandoffStatus.closed.value
-    handoff = await run_sync(repository.close_handoff, handoff_id)
-    if handoff is None:  # erased between the two calls
-        raise _not_found(handoff_id)
-    events = [rasa_client.handoff_active_event(False)]
-    if not already_closed:
-        events.append(rasa_client.back_to_bot_event())
     try:
-        await rasa_client.append_events(client, settings, handoff["sender_id"], events)
-    except rasa_client.RasaDeliveryError as exc:
-        logger.warning("handoff %s closed but Rasa was not told: %s", handoff_id, exc)
-        return {"handoff": handoff, "already_closed": already_closed, "delivered": False, "detail": str(exc)}
-    return {"handoff": handoff, "already_closed": already_closed, "delivered": True, "detail": None}
+        return await handoff_actions.close_handoff(client, settings, handoff_id, actor)
+    except handoff_actions.HandoffNotFound:
+        raise _not_found(handoff_id) from None
 
 
 # --- public pages ----------------------------------------------------------------------------
 
 public = APIRouter()
 
-HOME_PAGE = f"""<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{TITLE}</title>
-</head>
-<body>
-  <main>
-    <h1>{TITLE}</h1>
-    <p>A virtual patient advocate for getting a second medical opinion. Not for emergencies: call 911.</p>
-    <p>The chat widget arrives here.</p>
-    <ul>
-      <li><a href="/healthz">Health</a></li>
-      <li><a href="/docs">API documentation</a></li>
-    </ul>
-  </main>
-</body>
-</html>
-"""
-
-
-@public.get("/", response_class=HTMLResponse, summary="Home page (the chat widget will live here)", tags=["pages"])
-def home() -> str:
-    return HOME_PAGE
+# The chat page at / is bot.web.widget (installed in create_app).
 
 
 async def _database_state() -> str:
@@ -378,7 +371,10 @@ def create_app() -> FastAPI:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=VERSION, lifespan=_lifespan)
     app.include_router(public)
+    widget.install(app)
     app.include_router(api)
+    app.include_router(console.router)
+    app.mount(console.STATIC_PATH, StaticFiles(directory=console.STATIC_DIR), name="advocate-static")
     app.add_exception_handler(OperationalError, _database_unavailable)
     return app
 

@@ -355,3 +355,26 @@ async def test_erase_needs_a_yes_then_removes_everything(domain: dict) -> None:
     with get_engine().connect() as connection:
         remaining = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
     assert remaining == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "reply", "intent", "expected"),
+    [
+        ("record_format", "an electronic copy", "faq", "electronic"),  # looks like a records FAQ
+        ("provider", "Dr. Maria Lee at Mercy General Hospital", "faq", "Dr. Maria Lee at Mercy General Hospital"),
+    ],
+)
+async def test_an_answer_that_looks_like_a_faq_still_answers_the_question(
+    domain: dict, slot: str, reply: str, intent: str, expected: str
+) -> None:
+    tracker = make_tracker(reply, intent, slots={"requested_slot": slot}, active_loop="records_form")
+    _, events = await run(ValidateRecordsForm(), tracker, domain)
+    assert slot_events(events)[slot] == expected
+
+
+async def test_a_real_question_mid_form_interrupts(domain: dict) -> None:
+    tracker = make_tracker(
+        "can they charge me for copies?", "faq", slots={"requested_slot": "record_format"}, active_loop="records_form"
+    )
+    _, events = await run(ValidateRecordsForm(), tracker, domain)
+    assert "record_format" not in slot_events(events)

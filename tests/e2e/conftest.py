@@ -22,8 +22,10 @@ import httpx
 import pytest
 
 from bot import launcher
+from bot.channels.config import CHANNEL_SETTINGS
 from bot.settings import PROJECT_ROOT
-from tests.e2e.harness import LOG_TAIL_LINES, Stack, free_ports, stop, tail
+from tests.e2e.harness import LOG_TAIL_LINES, ChannelFakes, Stack, free_ports, stop, tail
+from tests.fakes import FakeSlack, FakeTwilio
 
 READY_TIMEOUT = 180.0
 # The stack gets exactly these from the fixture; a developer's own values must not leak in.
@@ -34,11 +36,37 @@ _OWN_SETTINGS = (
     "RASA_URL",
     "ACTION_SERVER_URL",
     *launcher.SECRET_NAMES,
+    *CHANNEL_SETTINGS,  # a developer's real Twilio or Slack account must never get test messages
+    "ADVOCATE_SLACK_CHANNEL",
+    "ADVOCATE_HOURS",
+    "ADVOCATE_TIMEZONE",
+    "ADVOCATE_COOKIE_SECURE",
+    "ADVOCATE_SESSION_HOURS",
+    "ADVOCATE_IDLE_MINUTES",
+    "ADVOCATE_ONLINE_MINUTES",
 )
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def channel_fakes() -> Iterator[ChannelFakes]:
+    """SMS and Slack are enabled in the stack, talking to local fakes of Twilio's and Slack's APIs."""
+    twilio, slack = FakeTwilio().start(), FakeSlack().start()
+    try:
+        yield ChannelFakes(
+            twilio=twilio,
+            slack=slack,
+            twilio_auth_token=secrets.token_hex(16),
+            twilio_number="+15550100100",
+            public_base_url="https://advocate.example.org",
+            slack_signing_secret=secrets.token_hex(16),
+        )
+    finally:
+        twilio.stop()
+        slack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, channel_fakes: ChannelFakes) -> Iterator[Stack]:
     if launcher.find_model() is None:
         pytest.fail(
             f"no trained model in {PROJECT_ROOT / launcher.MODELS_DIR}: run `make train` first "
@@ -58,6 +86,25 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         RASA_API_TOKEN=secrets.token_urlsafe(32),
         # The fixture decides when to give up, and shows the output when it does.
         READY_TIMEOUT=str(READY_TIMEOUT * 2),
+    )
+    env.update(
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN=channel_fakes.twilio_auth_token,
+        TWILIO_NUMBER=channel_fakes.twilio_number,
+        TWILIO_API_BASE_URL=channel_fakes.twilio.url,
+        PUBLIC_BASE_URL=channel_fakes.public_base_url,
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=channel_fakes.slack_signing_secret,
+        SLACK_API_BASE_URL=f"{channel_fakes.slack.url}/api/",
+    )
+    # The advocate side (issue 4): new handoffs announced to the fake Slack; office hours always
+    # open, so what a person is told does not depend on when the tests run; cookies without the
+    # Secure flag, because the stack serves plain HTTP on 127.0.0.1 (PUBLIC_BASE_URL is https).
+    env.update(
+        ADVOCATE_SLACK_CHANNEL="C0ADVOCATES",
+        ADVOCATE_HOURS="always",
+        ADVOCATE_TIMEZONE="America/New_York",
+        ADVOCATE_COOKIE_SECURE="false",
     )
     if os.environ.get("TEST_REDIS_URL"):
         env["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
@@ -99,6 +146,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 database_url=config.database_url,
                 log_path=log_path,
                 client=client,
+                channels=channel_fakes,
             )
     finally:
         stop(process)

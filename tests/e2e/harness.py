@@ -14,8 +14,22 @@ from typing import Any
 
 import httpx
 
+from tests.fakes import FakeSlack, FakeTwilio
+
 STOP_TIMEOUT = 30.0
 LOG_TAIL_LINES = 200
+
+
+@dataclass
+class ChannelFakes:
+    """The fake Twilio and Slack APIs the stack sends to, and the secrets it checks webhooks with."""
+
+    twilio: FakeTwilio
+    slack: FakeSlack
+    twilio_auth_token: str
+    twilio_number: str
+    public_base_url: str  # what Twilio signs: the stack believes it is served from here
+    slack_signing_secret: str
 
 
 @dataclass
@@ -30,6 +44,7 @@ class Stack:
     database_url: str
     log_path: Path
     client: httpx.Client = field(repr=False)
+    channels: ChannelFakes | None = field(default=None, repr=False)
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         """Send a message over Rasa's REST channel; returns the bot's messages."""

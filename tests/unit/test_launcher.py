@@ -206,7 +206,7 @@ def test_commands_use_the_configured_ports_token_and_files(tmp_path: Path) -> No
         ("--port", "6005"),
         ("--auth-token", "tok"),
         ("--endpoints", str(cfg.endpoints_file)),
-        ("--credentials", "credentials.yml"),
+        ("--credentials", str(cfg.credentials_file)),
         ("--model", "models"),
         ("--cors", "*"),
     ]:

@@ -595,7 +595,7 @@ def test_home_page_is_html(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "Second Opinion Advocate" in response.text
-    assert "chat widget arrives here" in response.text
+    assert 'id="chat"' in response.text and "Talk to a person" in response.text  # bot/web/widget.py
     assert 'href="/healthz"' in response.text
     assert 'href="/docs"' in response.text
 

@@ -1,0 +1,96 @@
+"""Which channels Rasa serves, from the environment: the content of var/credentials.yml.
+
+REST and the website widget (socket.io) are always on. SMS and Slack are on only when their
+credentials are set; otherwise the launcher says what is missing and Rasa starts without them.
+
+Secrets are not copied into the file: it names the environment variables (``${TWILIO_AUTH_TOKEN}``)
+and Rasa substitutes them when it reads the file, from the environment the launcher gives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SOCKETIO_CHANNEL = "bot.channels.socketio.WidgetSocketIOInput"
+TWILIO_CHANNEL = "bot.channels.twilio_sms.TwilioSmsInput"
+SLACK_CHANNEL = "bot.channels.slack.SlackChannelInput"
+
+TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
+SLACK_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+# Every setting the channels read; the e2e harness keeps a developer's own values out of tests.
+CHANNEL_SETTINGS = (
+    *TWILIO_REQUIRED,
+    "TWILIO_API_BASE_URL",
+    "PUBLIC_BASE_URL",
+    *SLACK_REQUIRED,
+    "SLACK_API_BASE_URL",
+    "WIDGET_SOCKET_URL",  # read by the web app's chat page (bot/web/widget.py)
+)
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    name: str
+    enabled: bool
+    detail: str
+
+
+def _ref(name: str) -> str:
+    return "${" + name + "}"
+
+
+def _missing(environ: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if not environ.get(name, "").strip()]
+
+
+def channels_config(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[ChannelStatus]]:
+    """(credentials.yml content, one status line per optional channel)."""
+    credentials: dict[str, Any] = {
+        "rest": None,
+        SOCKETIO_CHANNEL: {
+            "user_message_evt": "user_uttered",
+            "bot_message_evt": "bot_uttered",
+            "session_persistence": True,
+        },
+    }
+    statuses: list[ChannelStatus] = []
+
+    missing = _missing(environ, TWILIO_REQUIRED)
+    if missing:
+        statuses.append(ChannelStatus("SMS (Twilio)", False, f"set {', '.join(missing)} to enable it"))
+    else:
+        twilio: dict[str, Any] = {
+            "account_sid": _ref("TWILIO_ACCOUNT_SID"),
+            "auth_token": _ref("TWILIO_AUTH_TOKEN"),
+            "twilio_number": _ref("TWILIO_NUMBER"),
+        }
+        for key, name in (("api_base_url", "TWILIO_API_BASE_URL"), ("public_base_url", "PUBLIC_BASE_URL")):
+            if environ.get(name, "").strip():
+                twilio[key] = _ref(name)
+        credentials[TWILIO_CHANNEL] = twilio
+        where = environ.get("PUBLIC_BASE_URL", "").strip() or "the URL this server sees (set PUBLIC_BASE_URL)"
+        statuses.append(ChannelStatus("SMS (Twilio)", True, f"signatures checked against {where}"))
+
+    missing = _missing(environ, SLACK_REQUIRED)
+    if missing:
+        statuses.append(ChannelStatus("Slack", False, f"set {', '.join(missing)} to enable it"))
+    else:
+        slack: dict[str, Any] = {
+            "slack_token": _ref("SLACK_BOT_TOKEN"),
+            "slack_signing_secret": _ref("SLACK_SIGNING_SECRET"),
+        }
+        if environ.get("SLACK_API_BASE_URL", "").strip():
+            slack["api_base_url"] = _ref("SLACK_API_BASE_URL")
+        credentials[SLACK_CHANNEL] = slack
+        statuses.append(ChannelStatus("Slack", True, "direct messages and @mentions"))
+    return credentials, statuses
+
+
+def status_lines(statuses: list[ChannelStatus]) -> list[str]:
+    lines = ["Channels: REST and the website widget (socket.io) are on."]
+    for status in statuses:
+        state = "on" if status.enabled else "NOT enabled"
+        lines.append(f"  {status.name}: {state} - {status.detail}")
+    return lines

@@ -1,0 +1,229 @@
+"""Slack: Rasa's Slack connector with retries dropped, thread-aware replies and Block Kit buttons.
+
+What this adds to Rasa 3.6's ``SlackInput`` (which already checks ``X-Slack-Signature`` with the
+signing secret and refuses to start without one):
+
+- **Retries dropped by event_id.** Slack re-sends an event it thinks was not received (up to 3
+  times, reasons ``http_timeout``, ``http_error``, ...). Rasa only ignores ``http_timeout`` retries;
+  any other reason became a second turn. Here every delivery is deduplicated on ``event_id`` (or
+  the ``trigger_id`` of a button click) whatever the retry headers say, so a retry of an event that
+  never arrived is still handled, and one that did is answered 200 with ``X-Slack-No-Retry: 1``.
+- **Replies in the person's thread.** Rasa either threads every reply (``use_threads``, even under
+  top-level messages) or none. Here a reply goes into the thread only when the person wrote in one.
+- **Block Kit buttons**: a ``section`` with the text (mrkdwn) and ``actions`` blocks of buttons
+  (Rasa's version falls back to plain text above 5 buttons and loses them).
+- **No ``as_user``**: a legacy argument that new Slack apps reject with ``invalid_arguments``.
+- **Configurable API base URL** (``SLACK_API_BASE_URL``) so tests talk to a fake Slack Web API;
+  rate limits (429) and Slack server errors are retried by ``slack_sdk``'s retry handlers, and a
+  message Slack still refuses is logged with Slack's error code.
+
+Direct messages (``channel_type: im``) and @mentions work as in Rasa; the conversation is one per
+Slack user (``sender`` granularity), so saved questions follow the person.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
+from sanic import response
+from sanic.request import Request
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.dedupe import Deduplicator
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://slack.com/api/"
+# Slack's limits: 25 elements per actions block, 75 characters per button text, 3000 per section.
+BUTTONS_PER_BLOCK = 25
+BUTTON_TEXT_LIMIT = 75
+SECTION_TEXT_LIMIT = 3000
+
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+
+
+def to_mrkdwn(text: str) -> str:
+    """The bot's markdown in Slack's dialect: **bold** → *bold*, [text](url) → <url|text>."""
+    text = _MD_LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    return _MD_BOLD.sub(lambda m: f"*{m.group(1) or m.group(2)}*", text)
+
+
+def button_blocks(text: str, buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A mrkdwn section with the text, then the buttons in actions blocks of at most 25."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": to_mrkdwn(text)[:SECTION_TEXT_LIMIT] or " "}}
+    ]
+    elements = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": str(button["title"])[:BUTTON_TEXT_LIMIT], "emoji": True},
+            "value": str(button["payload"]),
+            "action_id": f"choice-{index}",
+        }
+        for index, button in enumerate(buttons)
+    ]
+    for start in range(0, len(elements), BUTTONS_PER_BLOCK):
+        blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]})
+    return blocks
+
+
+class SlackChannelOutput(SlackBot):
+    """Rasa's SlackBot pointed at ``api_base_url``, without ``as_user``, logging refused messages."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    def __init__(
+        self,
+        token: str,
+        slack_channel: str | None = None,
+        thread_id: str | None = None,
+        proxy: str | None = None,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+    ) -> None:
+        super().__init__(token, slack_channel, thread_id, proxy)
+        self.client = AsyncWebClient(
+            token,
+            proxy=proxy,
+            base_url=api_base_url,
+            retry_handlers=[
+                AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+            ],
+        )
+
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
+        kwargs.pop("as_user", None)
+        kwargs.pop("type", None)  # not a chat.postMessage argument; Rasa sends it anyway
+        if self.thread_id:
+            kwargs["thread_ts"] = self.thread_id
+        try:
+            await self.client.chat_postMessage(channel=channel, **kwargs)
+        except SlackApiError as exc:
+            logger.error("Slack message to %s NOT SENT: %s", channel, exc.response.get("error", "unknown error"))
+        except SlackClientError as exc:
+            logger.error("Slack message to %s NOT SENT: %s", channel, type(exc).__name__)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        recipient = self.slack_channel or recipient_id
+        for part in text.strip().split("\n\n"):
+            await self._post_message(channel=recipient, text=to_mrkdwn(part), mrkdwn=True)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        recipient = self.slack_channel or recipient_id
+        # `text` is the notification and screen-reader fallback; the blocks are what people see.
+        await self._post_message(channel=recipient, text=to_mrkdwn(text), blocks=button_blocks(text, buttons))
+
+
+class SlackChannelInput(SlackInput):
+    """Rasa's SlackInput with event_id dedupe, thread-aware replies and our output channel."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackChannelInput:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("slack_token"),
+            credentials.get("slack_channel"),
+            credentials.get("proxy"),
+            slack_signing_secret=credentials.get("slack_signing_secret", ""),
+            api_base_url=credentials.get("api_base_url") or DEFAULT_API_BASE_URL,
+        )
+
+    def __init__(
+        self,
+        slack_token: str,
+        slack_channel: str | None = None,
+        proxy: str | None = None,
+        slack_signing_secret: str = "",
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        deduplicator: Deduplicator | None = None,
+    ) -> None:
+        # use_threads: replies follow metadata["thread_id"], which get_metadata sets only for threads.
+        super().__init__(
+            slack_token,
+            slack_channel,
+            proxy,
+            slack_retry_reason_header="x-slack-retry-reason",
+            slack_retry_number_header="x-slack-retry-num",
+            use_threads=True,
+            slack_signing_secret=slack_signing_secret,
+        )
+        self.api_base_url = api_base_url
+        self.deduplicator = deduplicator or Deduplicator.from_env()
+        # Rasa drops http_timeout retries by their header alone; the event_id dedupe decides instead.
+        self.errors_ignore_retry = ()
+
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> SlackChannelOutput:
+        return SlackChannelOutput(
+            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url
+        )
+
+    def get_metadata(self, request: Request) -> dict[str, Any]:
+        """Rasa's metadata, but ``thread_id`` only when the person wrote in a thread."""
+        metadata = super().get_metadata(request)
+        if not metadata:
+            return metadata
+        content_type = request.headers.get("content-type")
+        if content_type == "application/json":
+            metadata["thread_id"] = (request.json or {}).get("event", {}).get("thread_ts")
+        elif content_type == "application/x-www-form-urlencoded":
+            payload = _interactive_payload(request)
+            metadata["thread_id"] = (payload.get("message") or {}).get("thread_ts") or (
+                payload.get("container") or {}
+            ).get("thread_ts")
+        return metadata
+
+    def delivery_key(self, request: Request) -> str | None:
+        """What identifies one delivery: the Events API's event_id, or a button click's trigger_id."""
+        if request.headers.get("content-type") == "application/json":
+            event_id = (request.json or {}).get("event_id")
+            return f"slack:event:{event_id}" if event_id else None
+        trigger_id = _interactive_payload(request).get("trigger_id")
+        return f"slack:action:{trigger_id}" if trigger_id else None
+
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: str | None,
+        metadata: dict[str, Any] | None,
+    ) -> Any:
+        key = self.delivery_key(request)
+        if key and not await self.deduplicator.first_time(key):
+            logger.info(
+                "Slack: repeated delivery dropped (%s, retry %s, reason %s)",
+                key,
+                request.headers.get(self.retry_num_header) or "-",
+                request.headers.get(self.retry_reason_header) or "-",
+            )
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+
+
+def _interactive_payload(request: Request) -> dict[str, Any]:
+    try:
+        return json.loads(request.form.get("payload") or "{}")
+    except (TypeError, ValueError):
+        return {}
+

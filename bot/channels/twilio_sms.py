@@ -1,0 +1,394 @@
+"""SMS through Twilio: Rasa's Twilio connector, made safe and polite for text messages.
+
+What Rasa 3.6's ``TwilioInput`` does not do, and this channel does:
+
+- **Signature check.** Every webhook must carry a valid ``X-Twilio-Signature`` (the ``twilio``
+  library's ``RequestValidator``) computed over the *public* URL Twilio called, which behind a
+  proxy differs from the one Sanic sees: ``PUBLIC_BASE_URL`` says what it is. A missing or wrong
+  signature gets 403 and nothing is recorded or sent.
+- **Answer at once.** Twilio waits 15 s for the webhook; the turn (NLU, actions, database) can take
+  longer. The webhook answers an empty TwiML ``<Response/>`` immediately and the turn runs in the
+  background; replies go out through Twilio's REST API.
+- **Non-blocking replies with retries.** Rasa's ``TwilioOutput`` calls the synchronous twilio
+  client on the event loop (every other conversation waits) and retries by re-posting in a tight
+  loop. Here replies go out with ``httpx.AsyncClient``, retried with exponential back-off on 429,
+  5xx and network errors (``Retry-After`` honoured); a reply that finally fails is logged with the
+  reason.
+- **Repeats dropped.** A ``MessageSid`` already seen is acknowledged and dropped (``dedupe``).
+- **Buttons as numbered choices** in the same message ("Reply 1, 2 or 3"); a reply of "2", "two" or
+  the option's own words becomes the button's payload. The offered buttons are read back from the
+  conversation's tracker (the last bot message with buttons since the person last wrote), so this
+  works across restarts and several Rasa instances.
+- **At most 3 segments** per message, split between sentences (``sms_format``).
+- **STOP / START / HELP**, Twilio's keywords: STOP stores the opt-out and from then on nothing is
+  sent to the number (checked before every message, advocate messages included) until START.
+- **No full phone numbers in the logs**: only the last four digits.
+
+The channel keeps Rasa's name ("twilio"), so the webhook stays ``/webhooks/twilio/webhook`` and
+``channel: twilio`` response variants apply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import httpx
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from bot.channels import sms_format
+from bot.channels.dedupe import Deduplicator
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://api.twilio.com"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+GREETING_PAYLOAD = "/greet"
+
+HELP_TEXT = (
+    "Second Opinion Advocate: a virtual patient advocate, not a doctor. I help you decide about a "
+    "second opinion, talk to your doctor, get your records and prepare questions. "
+    "Not for emergencies: call 911. In crisis, call or text 988. "
+    'Text "talk to a person" for a human advocate, "menu" for options, STOP to opt out.'
+)
+
+# Anything that looks like a phone number inside a text we log (Twilio's error messages quote them).
+_PHONE_IN_TEXT = re.compile(r"\+\d{6,15}|\b\d{10,15}\b")
+
+
+def _mask_numbers(text: str) -> str:
+    return _PHONE_IN_TEXT.sub(lambda m: sms_format.mask_phone(m.group(0)), text)
+
+
+# --- Twilio's REST API ----------------------------------------------------------------------------
+
+
+class TwilioRestClient:
+    """``POST /2010-04-01/Accounts/{sid}/Messages.json`` with retries, on the running event loop.
+
+    Retrying a 5xx can, rarely, send a message twice (Twilio may have accepted it before failing);
+    a missing reply is worse for an anxious person than a repeated one.
+    """
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        max_attempts: int = 4,
+        base_delay: float = 1.0,
+        max_delay: float = 20.0,
+        timeout: float = 15.0,
+    ) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.api_base_url = (api_base_url or DEFAULT_API_BASE_URL).rstrip("/")
+        self.max_attempts = max(1, max_attempts)
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.timeout = timeout
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.api_base_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+
+    def _http(self) -> httpx.AsyncClient:
+        # Created on first use, inside the server's event loop; one connection pool for all sends.
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout, auth=(self.account_sid, self.auth_token))
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after and retry_after.strip().isdigit():
+            return min(float(retry_after), self.max_delay)
+        backoff = self.base_delay * 2 ** (attempt - 1)
+        return min(backoff + random.uniform(0, backoff / 4), self.max_delay)
+
+    async def send(self, to: str, from_: str, body: str | None = None, media_url: str | None = None) -> str | None:
+        """Send one message; returns Twilio's message SID, or None after logging why it failed."""
+        data = {"To": to, "From": from_}
+        if body:
+            data["Body"] = body
+        if media_url:
+            data["MediaUrl"] = media_url
+        reason = "not attempted"
+        for attempt in range(1, self.max_attempts + 1):
+            retry_after = None
+            try:
+                answer = await self._http().post(self.messages_url, data=data)
+            except httpx.HTTPError as exc:
+                reason, retryable = f"{type(exc).__name__} talking to {self.api_base_url}", True
+            else:
+                if answer.status_code in (200, 201):
+                    return _json(answer).get("sid")
+                reason = _describe_error(answer)
+                retryable = answer.status_code == 429 or answer.status_code >= 500
+                retry_after = answer.headers.get("Retry-After")
+            if not retryable or attempt == self.max_attempts:
+                break
+            delay = self._delay(attempt, retry_after)
+            logger.warning(
+                "SMS to %s: attempt %d failed (%s); retrying in %.1f s",
+                sms_format.mask_phone(to),
+                attempt,
+                _mask_numbers(reason),
+                delay,
+            )
+            await asyncio.sleep(delay)
+        logger.error(
+            "SMS to %s NOT SENT after %d attempt(s): %s", sms_format.mask_phone(to), attempt, _mask_numbers(reason)
+        )
+        return None
+
+
+def _json(answer: httpx.Response) -> dict[str, Any]:
+    try:
+        data = answer.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _describe_error(answer: httpx.Response) -> str:
+    """"HTTP 400, Twilio error 21610: Attempt to send to unsubscribed recipient" - what to act on."""
+    data = _json(answer)
+    reason = f"HTTP {answer.status_code}"
+    if data.get("code"):
+        reason += f", Twilio error {data['code']}"
+    if data.get("message"):
+        reason += f": {data['message']}"
+    return reason
+
+
+# --- output: what the person receives -------------------------------------------------------------
+
+OptOutCheck = Callable[[str], Awaitable[bool]]
+
+
+async def _opted_out_in_database(sender_id: str) -> bool:
+    return await run_sync(repository.is_sms_opted_out, sender_id)
+
+
+class TwilioSmsOutput(OutputChannel):
+    """Sends the bot's messages as SMS: plain text, ≤ 3 segments each, buttons as numbered choices."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    def __init__(self, rest: TwilioRestClient, twilio_number: str, opted_out: OptOutCheck = _opted_out_in_database):
+        self.rest = rest
+        self.twilio_number = twilio_number
+        self.opted_out = opted_out
+
+    async def _send_all(self, recipient_id: str, bodies: Sequence[str], media_url: str | None = None) -> None:
+        # Checked before every message, so STOP also silences a turn in flight and the advocate.
+        if await self.opted_out(recipient_id):
+            logger.info("SMS to %s not sent: the number opted out (STOP)", sms_format.mask_phone(recipient_id))
+            return
+        for index, body in enumerate(bodies):
+            await self.rest.send(recipient_id, self.twilio_number, body, media_url if index == 0 else None)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_all(recipient_id, sms_format.split_message(text))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send_all(recipient_id, sms_format.render_with_buttons(text, buttons))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send_all(recipient_id, [""], media_url=image)
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        text = attachment if isinstance(attachment, str) else attachment.get("text") or attachment.get("url")
+        if text:
+            await self.send_text_message(recipient_id, str(text))
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        text = json_message.get("text") or json_message.get("body")
+        if text:
+            await self.send_text_message(recipient_id, str(text))
+        else:
+            logger.warning("custom message without text not sent by SMS (keys: %s)", sorted(json_message))
+
+
+# --- input: Twilio's webhook ----------------------------------------------------------------------
+
+
+def offered_buttons(newest_first: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons of the bot's last message with buttons, if the person has not written since.
+
+    ``newest_first``: the conversation's events as dicts, latest first (read lazily, stops early).
+    """
+    for event in newest_first:
+        if event.get("event") == "user":
+            return []
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons:
+                return list(buttons)
+    return []
+
+
+class TwilioSmsInput(TwilioInput):
+    """Twilio's webhook with signature check, dedupe, opt-out and choices; see the module docstring."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        missing = [key for key in ("account_sid", "auth_token", "twilio_number") if not credentials.get(key)]
+        if missing:
+            raise ValueError(f"the twilio channel needs {', '.join(missing)} in its credentials")
+        return cls(
+            credentials["account_sid"],
+            credentials["auth_token"],
+            credentials["twilio_number"],
+            public_base_url=credentials.get("public_base_url") or None,
+            api_base_url=credentials.get("api_base_url") or DEFAULT_API_BASE_URL,
+        )
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        public_base_url: str | None = None,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        deduplicator: Deduplicator | None = None,
+        rest: TwilioRestClient | None = None,
+    ) -> None:
+        # debug_mode=False: Rasa's flag re-raises errors into the webhook; ours runs in the background.
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
+        self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
+        self.validator = RequestValidator(auth_token)
+        self.deduplicator = deduplicator or Deduplicator.from_env()
+        self.rest = rest or TwilioRestClient(account_sid, auth_token, api_base_url)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def get_output_channel(self) -> TwilioSmsOutput:
+        return TwilioSmsOutput(self.rest, self.twilio_number)
+
+    # -- checks --
+
+    def public_url(self, request: Request) -> str:
+        """The URL Twilio signed: PUBLIC_BASE_URL + the path, or the URL as this server saw it."""
+        if not self.public_base_url:
+            return request.url
+        query = f"?{request.query_string}" if request.query_string else ""
+        return f"{self.public_base_url}{request.path}{query}"
+
+    def is_signed_by_twilio(self, request: Request) -> bool:
+        signature = request.headers.get("X-Twilio-Signature")
+        if not signature:
+            return False
+        return bool(self.validator.validate(self.public_url(request), request.form, signature))
+
+    # -- the webhook --
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        twilio_webhook = Blueprint("twilio_webhook", __name__)
+
+        @twilio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @twilio_webhook.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            return await self.receive(request, on_new_message)
+
+        return twilio_webhook
+
+    async def receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        if not self.is_signed_by_twilio(request):
+            logger.warning(
+                "twilio webhook: refused a request with a %s signature (check PUBLIC_BASE_URL if it is real)",
+                "wrong" if request.headers.get("X-Twilio-Signature") else "missing",
+            )
+            return response.text("Invalid or missing X-Twilio-Signature.", status=403)
+        twiml = response.text(EMPTY_TWIML, content_type="text/xml")
+        sender = request.form.get("From")
+        if not sender:
+            return twiml
+        message_sid = request.form.get("MessageSid") or request.form.get("SmsSid")
+        if message_sid and not await self.deduplicator.first_time(f"twilio:{message_sid}"):
+            logger.info("SMS from %s: repeated delivery of %s dropped", sms_format.mask_phone(sender), message_sid)
+            return twiml
+        text = (request.form.get("Body") or "").replace("¡", "@")  # some carriers turn @ into ¡
+        agent = getattr(request.app.ctx, "agent", None)
+        task = asyncio.create_task(self.handle(agent, sender, text, message_sid, on_new_message))
+        self._tasks.add(task)  # a reference, or the task may be garbage-collected mid-turn
+        task.add_done_callback(self._tasks.discard)
+        return twiml
+
+    async def handle(
+        self,
+        agent: Any,
+        sender: str,
+        text: str,
+        message_sid: str | None,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """One inbound text, in the background: keywords, opt-out, choices, then the bot's turn."""
+        masked = sms_format.mask_phone(sender)
+        try:
+            word = sms_format.keyword(text)
+            if word == "stop":
+                await run_sync(repository.set_sms_opt_out, sender, text.strip().lower())
+                logger.info("SMS from %s: opted out (%s); nothing more is sent until START", masked, word)
+                return  # Twilio confirms the opt-out itself; a reply from us would be blocked
+            opted_out = await run_sync(repository.is_sms_opted_out, sender)
+            if opted_out and word != "start":
+                logger.info("SMS from %s dropped: the number opted out (STOP); START resumes", masked)
+                return
+            if word == "start" and (opted_out or text.strip().lower() != "yes"):
+                await run_sync(repository.clear_sms_opt_out, sender)
+                logger.info("SMS from %s: opted in again (START)", masked)
+                text = GREETING_PAYLOAD
+            elif word == "help":
+                await self.get_output_channel().send_text_message(sender, HELP_TEXT)
+                return
+            else:
+                text = await self._choice_payload(agent, sender, text) or text
+            metadata = {"message_sid": message_sid} if message_sid else None
+            await on_new_message(
+                UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(), metadata=metadata)
+            )
+        except Exception:
+            logger.exception("SMS from %s: the turn failed", masked)
+
+    async def _choice_payload(self, agent: Any, sender: str, text: str) -> str | None:
+        """The payload of the numbered choice ``text`` selects, if the bot's last message offered some."""
+        if agent is None or getattr(agent, "tracker_store", None) is None:
+            return None
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+        except Exception:
+            logger.warning("SMS from %s: could not read the offered choices", sms_format.mask_phone(sender))
+            return None
+        if tracker is None:
+            return None
+        buttons = offered_buttons(event.as_dict() for event in reversed(tracker.events))
+        return sms_format.match_choice(text, buttons)
