@@ -8,6 +8,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 # The steps of `make test` are ordered and each one's failure is fatal: never run them in parallel.
+# (pytest's --durations lists the slowest tests: the whole of `make test` should stay well under
+# 20 minutes on 2 cores, training included.)
 .NOTPARALLEL:
 .DELETE_ON_ERROR:
 
@@ -89,11 +91,11 @@ lint: | $(INSTALLED) ## ruff
 	$(PY) -m ruff check .
 
 test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
-	$(PY) -m pytest tests -m "not stack and not postgres"
+	$(PY) -m pytest tests -m "not stack and not postgres" --durations=5
 
 test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
 	@if [ -d tests/stories ]; then \
-		$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core; \
+		$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot; \
 	else \
 		echo "SKIPPED rasa test core: tests/stories/ does not exist yet"; \
 	fi
@@ -107,7 +109,7 @@ test-nlu: $(MODEL) ## rasa test nlu on tests/nlu/heldout.yml (report in results/
 	fi
 
 test-stack: $(MODEL) ## End-to-end tests against the real three processes
-	$(PY) -m pytest tests -m stack
+	$(PY) -m pytest tests -m stack --durations=5
 
 test-postgres: | $(INSTALLED) ## PostgreSQL tests (only when TEST_DATABASE_URL is set)
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 import yaml
@@ -369,7 +369,7 @@ def action_server_check(config: StackConfig) -> Check:
 def readiness_checks(config: StackConfig, rasa_token: str) -> list[Check]:
     """The stack is ready when Rasa has loaded its model and the other two answer their health checks."""
     return [
-        Check("rasa", f"{config.rasa_url}/status?token={rasa_token}", _rasa_model_loaded),
+        Check("rasa", f"{config.rasa_url}/status?token={quote(rasa_token, safe='')}", _rasa_model_loaded),
         action_server_check(config),
         Check("web", f"{config.web_url}/healthz", _ok),
     ]
@@ -379,7 +379,8 @@ def wait_until_ready(checks: list[Check], timeout: float, should_stop: Callable[
     """Poll until every check passes; returns the names still failing (empty when all are ready)."""
     pending = list(checks)
     deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=5.0) as client:
+    # trust_env=False: a proxy configured for the outside world must not see requests to 127.0.0.1.
+    with httpx.Client(timeout=5.0, trust_env=False) as client:
         while pending and time.monotonic() < deadline and not should_stop():
             for check in list(pending):
                 try:

@@ -6,7 +6,8 @@ python-socketio 5.10 ``enter_room`` is a coroutine, so the socket never joins it
 and no reply arrives (RasaHQ/rasa#13027). The project pins python-socketio 5.9.0, where it is a
 plain call; this channel works with both, awaiting the result when it is awaitable.
 
-It also keeps replies that find nobody listening: when the bot (or an advocate, through
+It also shows the bot's line breaks (the widget renders markdown, where a single newline is a
+space), and keeps replies that find nobody listening: when the bot (or an advocate, through
 ``output_channel=latest``) sends to a session whose socket is gone (a reload, a phone that lost
 signal), the message is held, and delivered as soon as that session reconnects (its next
 ``session_request``). Rasa would emit it into an empty room and it would be lost, although the
@@ -23,6 +24,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import re
 import time
 import uuid
 from collections import deque
@@ -42,6 +44,15 @@ logger = logging.getLogger(__name__)
 MAX_PENDING = 50
 PENDING_TTL = 3600.0
 DEFAULT_NAMESPACE = "/"
+_SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+def markdown_line_breaks(text: str) -> str:
+    """A single newline as a markdown hard break, so the widget shows lists and addresses as lines.
+
+    The widget renders markdown, where one newline is only a space; the bot's texts mean a new line.
+    """
+    return _SINGLE_NEWLINE.sub("  \n", text)
 
 
 class PendingMessages:
@@ -79,6 +90,14 @@ class WidgetSocketIOOutput(SocketIOOutput):
     def __init__(self, sio: AsyncServer, bot_message_evt: str, pending: PendingMessages) -> None:
         super().__init__(sio, bot_message_evt)
         self.pending = pending
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await super().send_text_with_buttons(recipient_id, markdown_line_breaks(text), buttons, **kwargs)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if not has_listeners(self.sio, socket_id):

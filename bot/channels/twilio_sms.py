@@ -31,10 +31,11 @@ The channel keeps Rasa's name ("twilio"), so the webhook stays ``/webhooks/twili
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -248,6 +249,32 @@ def offered_buttons(newest_first: Iterable[Mapping[str, Any]]) -> list[dict[str,
     return []
 
 
+class SenderQueues:
+    """One asyncio lock per sender, so one person's texts are handled in the order they arrived.
+
+    Each inbound text becomes a background task; without this, "STOP" and the text right after it
+    could be handled out of order (Rasa's own lock only orders the bot's turns, not the keyword,
+    opt-out and choice checks that come before). Locks are dropped once nobody waits for them.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, sender: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(sender, (asyncio.Lock(), 0))
+        self._locks[sender] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[sender]
+            if users == 1:
+                del self._locks[sender]
+            else:
+                self._locks[sender] = (lock, users - 1)
+
+
 class TwilioSmsInput(TwilioInput):
     """Twilio's webhook with signature check, dedupe, opt-out and choices; see the module docstring."""
 
@@ -286,6 +313,7 @@ class TwilioSmsInput(TwilioInput):
         self.validator = RequestValidator(auth_token)
         self.deduplicator = deduplicator or Deduplicator.from_env()
         self.rest = rest or TwilioRestClient(account_sid, auth_token, api_base_url)
+        self.queues = SenderQueues()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def get_output_channel(self) -> TwilioSmsOutput:
@@ -352,6 +380,17 @@ class TwilioSmsInput(TwilioInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         """One inbound text, in the background: keywords, opt-out, choices, then the bot's turn."""
+        async with self.queues.turn(sender):
+            await self._handle_in_order(agent, sender, text, message_sid, on_new_message)
+
+    async def _handle_in_order(
+        self,
+        agent: Any,
+        sender: str,
+        text: str,
+        message_sid: str | None,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
         masked = sms_format.mask_phone(sender)
         try:
             word = sms_format.keyword(text)

@@ -100,14 +100,14 @@ def page(socket: str) -> str:
     <button type="button" id="talk-to-person" class="primary">Talk to a person</button>
     <label class="tab-only"><input type="checkbox" id="this-tab-only">
       Keep this chat only in this tab (for a shared computer)</label>
-    <button type="button" id="clear-chat" class="secondary">Clear this chat from this device</button>
   </nav>
   <p id="connection-status" class="connection-status" role="status" aria-live="polite" hidden></p>
   <main id="chat" class="chat" tabindex="-1" aria-label="Chat with the virtual advocate">
     <noscript>The chat needs JavaScript. You can also reach us by text message.</noscript>
   </main>
   <footer class="page-footer">
-    <a href="/healthz">Service status</a> · <a href="/docs">API documentation</a>
+    <button type="button" id="clear-chat" class="link">Clear this chat from this device</button> ·
+    <a href="/healthz">Service status</a>
   </footer>
 </body>
 </html>

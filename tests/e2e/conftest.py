@@ -5,6 +5,9 @@ It runs `python -m bot.launcher run` itself, so the stack under test is built by
 SQLite database and var/ folder under pytest's tmp directory and freshly generated tokens. When
 TEST_REDIS_URL is set (.ci/run sets it), Rasa uses Redis as its lock store, as in production.
 
+SMS and Slack are enabled, pointed at local fakes of Twilio's and Slack's web APIs (tests/fakes.py,
+the `channel_fakes` fixture); a developer's own channel settings never reach the stack.
+
 It needs a trained model in models/ (`make test` trains before the stack tests run).
 Every test using the fixture is marked `stack` (tests/conftest.py). When such a test fails, the
 last lines of the stack's output are added to its report.

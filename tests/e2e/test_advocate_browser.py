@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -47,12 +48,16 @@ def widget_say(page: Any, text: str) -> None:
     page.locator(".rw-client").nth(before).wait_for()
 
 
+# The bot's messages in the widget; its typing indicator is an .rw-response too, but has no text element.
+BOT_MESSAGE = ".rw-response .rw-message-text"
+
+
 def bot_texts(page: Any) -> list[str]:
-    return page.locator(".rw-response").all_inner_texts()
+    return page.locator(BOT_MESSAGE).all_inner_texts()
 
 
 def wait_for_bot(page: Any, text: str, timeout: int = BOT_TIMEOUT_MS) -> None:
-    page.locator(".rw-response", has_text=text).first.wait_for(timeout=timeout)
+    page.locator(BOT_MESSAGE, has_text=text).first.wait_for(timeout=timeout)
 
 
 def widget_session_id(page: Any) -> str:
@@ -85,6 +90,10 @@ def test_patient_in_the_widget_and_advocate_in_the_console(stack: Stack, request
         advocate = advocate_context.new_page()
         for page in (patient, advocate):
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        # What the advocate's page did, for the failure message if a step does not happen.
+        advocate_log: list[str] = []
+        advocate.on("framenavigated", lambda frame: advocate_log.append(f"{time.time():.1f} navigated {frame.url}"))
+        advocate.on("console", lambda message: advocate_log.append(f"{time.time():.1f} console {message.text}"))
 
         # The patient saves a question, then asks for a person.
         open_widget(patient, stack)
@@ -130,11 +139,14 @@ def test_patient_in_the_widget_and_advocate_in_the_console(stack: Stack, request
 
         # The advocate closes; the bot says it is back, and answers the next message.
         advocate.click("#close-form button[type=submit]")
-        advocate.locator(".notice.ok", has_text="Closed.").wait_for()
+        try:
+            advocate.locator(".notice.ok", has_text="Closed.").wait_for()
+        except Exception as exc:
+            raise AssertionError("closing did not happen:\n" + "\n".join(advocate_log)) from exc
         wait_for_bot(patient, BACK_TO_BOT_TEXT.split(".")[0], timeout=30_000)
         replies_before = len(bot_texts(patient))
         widget_say(patient, "what can you do")
-        patient.locator(".rw-response").nth(replies_before).wait_for(timeout=BOT_TIMEOUT_MS)
+        patient.locator(BOT_MESSAGE).nth(replies_before).wait_for(timeout=BOT_TIMEOUT_MS)
         screenshot(patient, name, "6-patient-back-with-the-bot")
         screenshot(advocate, name, "7-advocate-after-closing")
 

@@ -47,7 +47,7 @@ class Console:
     """An advocate's browser session on the console, driven over HTTP (forms and the page's JSON)."""
 
     def __init__(self, stack: Stack, email: str) -> None:
-        self.client = httpx.Client(base_url=stack.web_url, timeout=60.0)
+        self.client = httpx.Client(base_url=stack.web_url, timeout=60.0, follow_redirects=True)
         form = self.client.get("/advocate/login")
         response = self.client.post(
             "/advocate/login",

@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.e2e.harness import ChannelFakes, Stack
@@ -142,42 +141,44 @@ def summary(stack: Stack, sender: str) -> dict[str, Any]:
     return response.json()
 
 
-@pytest.mark.parametrize("how", ["wrong secret", "stale timestamp", "unsigned"])
-def test_a_spoofed_request_is_refused_and_nothing_is_recorded(stack: Stack, how: str) -> None:
-    user, channel = new_user()
-    payload = message_event(user, channel, "save this question: is it contagious?")
-    if how == "wrong secret":
-        response = send_event(stack, payload, secret="not-the-signing-secret")
-    elif how == "stale timestamp":  # a captured request replayed later
-        response = send_event(stack, payload, timestamp=int(time.time()) - 600)
-    else:
-        response = stack.client.post(
-            f"{stack.rasa_url}{WEBHOOK}", content=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
+def test_spoofed_requests_are_refused_and_nothing_is_recorded(stack: Stack) -> None:
+    attempts: dict[str, tuple[str, str]] = {}
+    for how in ("wrong secret", "stale timestamp", "unsigned"):
+        user, channel = attempts[how] = new_user()
+        payload = message_event(user, channel, "Please save this question: is it contagious?")
+        if how == "wrong secret":
+            response = send_event(stack, payload, secret="not-the-signing-secret")
+        elif how == "stale timestamp":  # a captured request replayed later
+            response = send_event(stack, payload, timestamp=int(time.time()) - 600)
+        else:
+            response = stack.client.post(
+                f"{stack.rasa_url}{WEBHOOK}", content=json.dumps(payload), headers={"Content-Type": "application/json"}
+            )
+        assert response.status_code == 400, how
 
-    assert response.status_code == 400
     time.sleep(SETTLE)
-    assert user_texts(stack, user) == []
-    assert fakes(stack).slack.posted(channel) == []
+    for how, (user, channel) in attempts.items():
+        assert user_texts(stack, user) == [], how
+        assert fakes(stack).slack.posted(channel) == [], how
 
 
-@pytest.mark.parametrize("reason", ["http_timeout", "http_error", "connection_failed", "unknown_error"])
-def test_a_retried_event_is_dropped_whatever_the_reason(stack: Stack, reason: str) -> None:
+def test_a_retried_event_is_dropped_whatever_the_reason(stack: Stack) -> None:
     user, channel = new_user()
-    payload = message_event(user, channel, "save this question: what stage is it?")
+    payload = message_event(user, channel, "Please save this question: what stage is it?")
     first = say_payload(stack, channel, payload)
     assert first
 
-    for attempt in (1, 2, 3):
+    # Slack's retry reasons; Rasa itself only ignores http_timeout retries.
+    for attempt, reason in enumerate(["http_timeout", "http_error", "connection_failed", "unknown_error"], 1):
         response = send_event(stack, payload, retry=(attempt, reason))
         assert response.status_code == 200
         assert response.headers.get("x-slack-no-retry") == "1"
     time.sleep(SETTLE * 2)
 
     assert len(fakes(stack).slack.posted(channel)) == len(first), "a retry must not be answered again"
-    assert user_texts(stack, user) == ["save this question: what stage is it?"]
+    assert user_texts(stack, user) == ["Please save this question: what stage is it?"]
     questions = stack.api("GET", f"/api/conversations/{user}/questions").json()
-    assert [q["text"] for q in questions] == ["What stage is it?"]
+    assert [q["text"] for q in questions] == ["What stage is it?"], text_of(first)
 
 
 def say_payload(stack: Stack, channel: str, payload: dict[str, Any]) -> list[dict[str, Any]]:

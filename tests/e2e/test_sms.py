@@ -13,7 +13,6 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
@@ -128,34 +127,35 @@ def test_webhook_answers_at_once_with_empty_twiml(stack: Stack) -> None:
     fakes(stack).twilio.wait_for(lambda _: sent(stack, number) != [], timeout=90)  # the reply still comes
 
 
-@pytest.mark.parametrize("how", ["missing", "wrong token", "local url instead of public", "tampered body"])
-def test_a_spoofed_request_gets_403_and_nothing_is_recorded_or_sent(stack: Stack, how: str) -> None:
-    number = new_number()
-    params = inbound(stack, number, "save this question: is it serious?")
-    header: str | None
-    if how == "missing":
-        header = None
-    elif how == "wrong token":
-        header = signature(stack, params, token="not-the-auth-token")
-    elif how == "local url instead of public":
-        header = signature(stack, params, url=f"{stack.rasa_url}{WEBHOOK}")
-    else:
-        header = signature(stack, params)
-        params = {**params, "Body": "delete my data"}
+def test_spoofed_requests_get_403_and_nothing_is_recorded_or_sent(stack: Stack) -> None:
+    attempts: dict[str, str] = {}
+    for how in ("missing", "wrong token", "local url instead of public", "tampered body"):
+        number = attempts[how] = new_number()
+        params = inbound(stack, number, "Please save this question: do I need more tests before the operation?")
+        header: str | None
+        if how == "missing":
+            header = None
+        elif how == "wrong token":
+            header = signature(stack, params, token="not-the-auth-token")
+        elif how == "local url instead of public":
+            header = signature(stack, params, url=f"{stack.rasa_url}{WEBHOOK}")
+        else:
+            header = signature(stack, params)
+            params = {**params, "Body": "delete my data"}
 
-    response = post(stack, params, header)
+        assert post(stack, params, header).status_code == 403, how
 
-    assert response.status_code == 403
     time.sleep(SETTLE)
-    assert user_texts(stack, number) == []
-    assert sent(stack, number) == []
-    assert summary(stack, number)["questions"] == []
+    for how, number in attempts.items():
+        assert user_texts(stack, number) == [], how
+        assert sent(stack, number) == [], how
+        assert summary(stack, number)["questions"] == [], how
 
 
 def test_a_replayed_message_sid_is_dropped_and_recorded_once(stack: Stack) -> None:
     number = new_number()
     sid = f"SM{uuid.uuid4().hex}"
-    question = "save this question: how many lymph nodes were checked?"
+    question = "Please save this question: do I need more tests before the operation?"
 
     first = text_and_wait(stack, number, question, sid=sid)
     assert first
@@ -168,7 +168,7 @@ def test_a_replayed_message_sid_is_dropped_and_recorded_once(stack: Stack) -> No
     assert len(sent(stack, number)) == len(first), "a replay must not produce a second reply"
     assert user_texts(stack, number) == [question]
     questions = stack.api("GET", f"/api/conversations/{number}/questions").json()
-    assert [q["text"] for q in questions] == ["How many lymph nodes were checked?"]
+    assert [q["text"] for q in questions] == ["Do I need more tests before the operation?"], first
 
 
 def test_full_conversation_by_sms(stack: Stack) -> None:

@@ -267,6 +267,13 @@ def test_ready_only_once_rasa_has_loaded_a_model(status_server: tuple[str, dict[
     assert launcher.wait_until_ready(checks, timeout=5) == []
 
 
+def test_rasa_token_is_encoded_in_the_status_url(tmp_path: Path) -> None:
+    rasa, actions, web = launcher.readiness_checks(config(tmp_path), "a+b/=&c d")
+
+    assert rasa.url == "http://127.0.0.1:5005/status?token=a%2Bb%2F%3D%26c%20d"
+    assert (actions.url, web.url) == ("http://127.0.0.1:5055/health", "http://127.0.0.1:8000/healthz")
+
+
 def test_waiting_ends_early_when_told_to_stop() -> None:
     checks = [launcher.Check("web", f"http://127.0.0.1:{free_port()}/healthz", launcher._ok)]
 

@@ -6,6 +6,7 @@ the chat widget is tests/e2e/test_advocate_browser.py.
 """
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import uvicorn
 
 from bot.advocates.passwords import hash_password
 from bot.persistence import repository
+from bot.web import rasa_client
 from bot.web.app import create_app
 from tests.browser import chromium, screenshot
 from tests.web.conftest import free_port
@@ -135,3 +137,33 @@ def test_queue_shows_a_new_handoff_without_a_reload(
         page.locator(f'tr[data-handoff-id="{handoff["id"]}"]', has_text="Billing dispute").wait_for(timeout=8000)
         assert "SMS" in page.locator(f'tr[data-handoff-id="{handoff["id"]}"]').inner_text()
         screenshot(page, request.node.name, "queue")
+
+
+def test_closing_is_not_undone_by_the_live_transcript(
+    web_app: str, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """While the close is on its way (Rasa can be slow), the page's poll already sees "closed".
+
+    It must not reload the page then: the reload would cancel the form submission, and the
+    advocate would never learn whether the bot was told.
+    """
+    original = rasa_client.append_events
+
+    async def slow_rasa(*args: Any, **kwargs: Any) -> None:
+        await asyncio.sleep(2.5)  # longer than two polls of the transcript
+        await original(*args, **kwargs)
+
+    monkeypatch.setattr(rasa_client, "append_events", slow_rasa)  # the server runs in this process
+    repository.create_advocate(EMAIL, "Maria Lopez", hash_password(PASSWORD))
+    handoff = repository.open_handoff("web-person", "socketio", "asked_for_person", {})
+    with chromium() as browser:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(f"{web_app}/advocate/login?next=/advocate/handoffs/{handoff['id']}")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.locator("#close-form").wait_for()
+        page.click("#close-form button[type=submit]")
+        page.locator(".notice.ok", has_text="Closed. The bot has told the person it is back.").wait_for(timeout=15000)
+        screenshot(page, request.node.name, "closed")
+    assert fake_rasa.tracker_posts()[-1].body[-1]["text"].startswith("You're back")

@@ -12,6 +12,10 @@
   var QUEUE_POLL_MS = 5000;
   var SPEAKERS = { person: "Person", bot: "Bot", advocate: "Advocate" };
   var body = document.body;
+  // Once a form is being submitted the page is leaving: polling must not reload it, or the reload
+  // would cancel the submission (closing changes the status the poll watches).
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; });
 
   function toLogin() {
     window.location.assign("/advocate/login?next=" + encodeURIComponent(window.location.pathname));
@@ -34,6 +38,7 @@
   /* Poll `task` every `ms`, one request at a time, reporting failures to `onError`. */
   function every(ms, task, onError) {
     function run() {
+      if (leaving) { return; }
       task().catch(onError || function () {}).then(function () {
         window.setTimeout(run, ms);
       });
@@ -125,7 +130,7 @@
         render(handoff.transcript || []);
         if (state) { state.textContent = "Live · updated " + new Date().toLocaleTimeString(); }
         refreshWaited();
-        if (handoff.status !== body.getAttribute("data-status")) {
+        if (!leaving && handoff.status !== body.getAttribute("data-status")) {
           window.location.reload();  // closed elsewhere: show the closed page
         }
       });
@@ -143,7 +148,7 @@
     every(QUEUE_POLL_MS, function () {
       return getJSON("/api/handoffs?status=open").then(function (handoffs) {
         var ids = handoffs.map(function (h) { return String(h.id); }).join(",");
-        if (ids !== shownIds()) {
+        if (ids !== shownIds() && !leaving) {
           window.location.reload();
           return;
         }
