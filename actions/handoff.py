@@ -28,6 +28,9 @@ REASON_BY_INTENT = {
     "crisis_self_harm": "distress",
     "medical_emergency": "distress",
     "nlu_fallback": messages.FALLBACK_HANDOFF_REASON,
+    "insurance_denial": "insurance_denial",
+    "billing_dispute": "billing_dispute",
+    "care_complaint": "care_complaint",
 }
 
 
@@ -42,10 +45,15 @@ def handoff_reason(tracker: Tracker) -> str:
 
 
 def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[str, Any]]:
+    """The last turns for the advocate; a button press shows as "[pressed: ...]", not "/intent"."""
     lines = []
     for event in tracker.events:
         if event.get("event") == "user" and event.get("text"):
-            lines.append({"from": "person", "text": event["text"], "at": event.get("timestamp")})
+            text = event["text"]
+            if text.startswith("/"):
+                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:]
+                text = f"[pressed: {intent.replace('_', ' ')}]"
+            lines.append({"from": "person", "text": text, "at": event.get("timestamp")})
         elif event.get("event") == "bot" and event.get("text"):
             lines.append({"from": "bot", "text": event["text"], "at": event.get("timestamp")})
     return lines[-limit:]
@@ -69,14 +77,11 @@ async def start_handoff(
     summary["transcript"] = recent_transcript(tracker)
     summary["relation"] = tracker.get_slot("relation")
     summary.pop("handoff", None)
-    handoff = await run_sync(
-        repository.open_handoff,
-        tracker.sender_id,
-        channel_of(tracker),
-        reason or handoff_reason(tracker),
-        summary,
-    )
+    reason = reason or handoff_reason(tracker)
+    handoff = await run_sync(repository.open_handoff, tracker.sender_id, channel_of(tracker), reason, summary)
     announce_in_background(handoff)  # Slack, on a worker thread; never fails the handoff
+    if reason in messages.HANDOFF_TOPIC_INTROS:
+        dispatcher.utter_message(text=messages.HANDOFF_TOPIC_INTROS[reason])
     dispatcher.utter_message(text=messages.HANDOFF_STARTED)
     # When to expect a reply: office hours and whether an advocate is signed in (issue 4).
     dispatcher.utter_message(text=await run_sync(handoff_expectation, datetime.now(timezone.utc)))

@@ -208,11 +208,32 @@ def numbered_choices(buttons: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join([*lines, choices_prompt(len(buttons))])
 
 
+_NUMBERED_LINE = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
+
+
+def has_own_numbers(text: str) -> bool:
+    """True when the text numbers its own items ("1. ...", "2. ..."), e.g. suggested questions.
+
+    Numbering the buttons as well would give the person two different "1"s in one message.
+    """
+    return len(_NUMBERED_LINE.findall(text)) >= 2
+
+
+def worded_choices(buttons: Sequence[Mapping[str, Any]]) -> str:
+    titles = [plain_text(str(button.get("title", ""))) for button in buttons]
+    return f"Or reply: {', '.join(titles)}."
+
+
 def render_with_buttons(text: str, buttons: Sequence[Mapping[str, Any]], max_segments: int = MAX_SEGMENTS) -> list[str]:
-    """The text, then the buttons as a numbered list in the same (last) message."""
+    """The text, then the buttons as a numbered list in the same (last) message.
+
+    When the text has numbered items of its own, the numbers stay theirs (the bot reads "1 and 3"
+    itself) and the buttons are offered by their words instead.
+    """
     if not buttons:
         return split_message(text, max_segments)
-    return split_message(text, max_segments, tail=numbered_choices(buttons))
+    tail = worded_choices(buttons) if has_own_numbers(text) else numbered_choices(buttons)
+    return split_message(text, max_segments, tail=tail)
 
 
 def _normalise(text: str) -> str:
@@ -221,9 +242,11 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
+def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]], offered_text: str = "") -> str | None:
     """The payload of the button a reply selects: its number ("2", "#2", "two") or its own words.
 
+    ``offered_text`` is the message the buttons came with: when it numbers its own items, the
+    buttons were offered by their words only (``render_with_buttons``), so a number is not theirs.
     Anything else returns None and goes to the bot as the person's own words.
     """
     if not buttons:
@@ -231,7 +254,7 @@ def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]]) -> str | None
     answer = reply.strip().lower().rstrip(".!)")
     answer = _CHOICE_PREFIX.sub("", answer).strip()
     number = int(answer) if answer.isdigit() else NUMBER_WORDS.get(answer)
-    if number is not None:
+    if number is not None and not has_own_numbers(offered_text):
         return str(buttons[number - 1].get("payload")) if 1 <= number <= len(buttons) else None
     wanted = _normalise(reply)
     if not wanted:

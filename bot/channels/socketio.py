@@ -45,13 +45,17 @@ MAX_PENDING = 50
 PENDING_TTL = 3600.0
 DEFAULT_NAMESPACE = "/"
 _SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
+_BARE_BRACKETS = re.compile(r"(?<!\\)\[([^\]\n]*)\](?![(:\[])")
 
 
-def markdown_line_breaks(text: str) -> str:
-    """A single newline as a markdown hard break, so the widget shows lists and addresses as lines.
+def widget_markdown(text: str) -> str:
+    """The bot's plain text as the widget's markdown shows it as meant.
 
-    The widget renders markdown, where one newline is only a space; the bot's texts mean a new line.
+    The widget renders markdown, where a single newline is only a space (the bot means a new
+    line: lists, letters, addresses) and "[Ask Me 3]" is a link reference (the bot means brackets).
+    Real links, "[text](url)", are left alone.
     """
+    text = _BARE_BRACKETS.sub(r"\\[\1\\]", text)
     return _SINGLE_NEWLINE.sub("  \n", text)
 
 
@@ -92,12 +96,12 @@ class WidgetSocketIOOutput(SocketIOOutput):
         self.pending = pending
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)
+        await super().send_text_message(recipient_id, widget_markdown(text), **kwargs)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        await super().send_text_with_buttons(recipient_id, markdown_line_breaks(text), buttons, **kwargs)
+        await super().send_text_with_buttons(recipient_id, widget_markdown(text), buttons, **kwargs)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if not has_listeners(self.sio, socket_id):

@@ -18,7 +18,9 @@ What Rasa 3.6's ``TwilioInput`` does not do, and this channel does:
 - **Buttons as numbered choices** in the same message ("Reply 1, 2 or 3"); a reply of "2", "two" or
   the option's own words becomes the button's payload. The offered buttons are read back from the
   conversation's tracker (the last bot message with buttons since the person last wrote), so this
-  works across restarts and several Rasa instances.
+  works across restarts and several Rasa instances. A message that numbers its own items (the
+  suggested questions) keeps its numbers; its buttons are then offered by their words.
+- **In order.** One person's texts are handled one after the other, in the order they arrived.
 - **At most 3 segments** per message, split between sentences (``sms_format``).
 - **STOP / START / HELP**, Twilio's keywords: STOP stores the opt-out and from then on nothing is
   sent to the number (checked before every message, advocate messages included) until START.
@@ -234,19 +236,19 @@ class TwilioSmsOutput(OutputChannel):
 # --- input: Twilio's webhook ----------------------------------------------------------------------
 
 
-def offered_buttons(newest_first: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The buttons of the bot's last message with buttons, if the person has not written since.
+def offered_buttons(newest_first: Iterable[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The bot's last message with buttons (text, buttons), if the person has not written since.
 
     ``newest_first``: the conversation's events as dicts, latest first (read lazily, stops early).
     """
     for event in newest_first:
         if event.get("event") == "user":
-            return []
+            break
         if event.get("event") == "bot":
             buttons = (event.get("data") or {}).get("buttons") or []
             if buttons:
-                return list(buttons)
-    return []
+                return event.get("text") or "", list(buttons)
+    return "", []
 
 
 class SenderQueues:
@@ -429,5 +431,5 @@ class TwilioSmsInput(TwilioInput):
             return None
         if tracker is None:
             return None
-        buttons = offered_buttons(event.as_dict() for event in reversed(tracker.events))
-        return sms_format.match_choice(text, buttons)
+        offered_text, buttons = offered_buttons(event.as_dict() for event in reversed(tracker.events))
+        return sms_format.match_choice(text, buttons, offered_text)

@@ -57,6 +57,22 @@ HANDOFF_STARTED = (
     "yourself, call or text 988."
 )
 
+# Topics the bot should not handle alone (deadlines, money, formal complaints): why a person helps.
+HANDOFF_TOPIC_INTROS = {
+    "insurance_denial": (
+        "I'm sorry your insurer said no. Appeals have deadlines and paperwork, and a denial can often "
+        "be overturned — this is exactly what a human advocate helps with."
+    ),
+    "billing_dispute": (
+        "A billing problem is stressful. A human advocate can go through the bill with you and help "
+        "you contest charges that look wrong."
+    ),
+    "care_complaint": (
+        "I'm sorry that happened. A human advocate can listen, and help you raise it with the right "
+        "people (the hospital's patient relations office or your state's medical board)."
+    ),
+}
+
 HANDOFF_ALREADY_OPEN = "An advocate already has your conversation and will reply here soon."
 
 OFFER_HUMAN = "Would you like me to connect you with a human advocate now?"

@@ -378,3 +378,19 @@ async def test_a_real_question_mid_form_interrupts(domain: dict) -> None:
     )
     _, events = await run(ValidateRecordsForm(), tracker, domain)
     assert "record_format" not in slot_events(events)
+
+
+async def test_button_presses_read_as_words_in_the_advocate_summary(domain: dict) -> None:
+    pressed = {"event": "user", "text": "/start_assessment", "parse_data": {"intent": {"name": "start_assessment"}}}
+    tracker = make_tracker("talk to a person", "human_handoff", history=[pressed])
+    await run(ActionHandoff(), tracker, domain)
+    transcript = repository.list_handoffs("open")[0]["summary"]["transcript"]
+    assert transcript[0]["text"] == "[pressed: start assessment]"
+
+
+@pytest.mark.parametrize("intent", ["insurance_denial", "billing_dispute", "care_complaint"])
+async def test_topics_the_bot_should_not_handle_alone_go_to_a_person(domain: dict, intent: str) -> None:
+    dispatcher, events = await run(ActionHandoff(), make_tracker("they denied it", intent), domain)
+    assert slot_events(events)["handoff_active"] is True
+    assert repository.list_handoffs("open")[0]["reason"] == intent
+    assert "advocate" in dispatcher.messages[0]["text"]

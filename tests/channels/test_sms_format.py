@@ -135,6 +135,24 @@ def test_a_reply_selects_a_choice_by_number_or_words(reply: str, payload: str | 
     assert sms.match_choice(reply, BUTTONS) == payload
 
 
+def test_a_text_with_its_own_numbered_list_keeps_its_numbers() -> None:
+    """Suggested questions are numbered; "Save all" must not become a second "1"."""
+    text = "Here are some good questions to bring:\n1. What is my main problem?\n2. Why is it important?"
+    buttons = [
+        {"title": "Save all", "payload": "/affirm"},
+        {"title": "Save #1", "payload": '/add_question{"suggestion":"1"}'},
+        {"title": "No thanks", "payload": "/deny"},
+    ]
+
+    [message] = sms.render_with_buttons(text, buttons)
+
+    assert message.endswith("2. Why is it important?\nOr reply: Save all, Save #1, No thanks.")
+    assert sms.match_choice("1", buttons, offered_text=text) is None  # the bot reads "1" itself
+    assert sms.match_choice("save all", buttons, offered_text=text) == "/affirm"
+    assert sms.match_choice("Save #1", buttons, offered_text=text) == buttons[1]["payload"]
+    assert sms.match_choice("1", buttons) == "/affirm"  # with a plain question, 1 is the first button
+
+
 def test_no_offered_buttons_means_no_choice() -> None:
     assert sms.match_choice("1", []) is None
 

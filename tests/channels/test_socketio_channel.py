@@ -6,14 +6,21 @@ import asyncio
 
 from socketio import AsyncServer
 
-from bot.channels.socketio import PendingMessages, WidgetSocketIOOutput, has_listeners, markdown_line_breaks
+from bot.channels.socketio import PendingMessages, WidgetSocketIOOutput, has_listeners, widget_markdown
 
 
-def test_single_newlines_become_markdown_line_breaks() -> None:
+def test_single_newlines_become_widget_markdown() -> None:
     text = "Here are some good questions:\n1. What is my main problem?\n2. Why?\n\nNext paragraph."
-    assert markdown_line_breaks(text) == (
+    assert widget_markdown(text) == (
         "Here are some good questions:  \n1. What is my main problem?  \n2. Why?\n\nNext paragraph."
     )
+
+
+def test_bare_brackets_stay_brackets_and_links_stay_links() -> None:
+    assert widget_markdown("1. What is my main problem? [Ask Me 3 (IHI)]") == (
+        "1. What is my main problem? \\[Ask Me 3 (IHI)\\]"
+    )
+    assert widget_markdown("See [Medicare.gov](https://www.medicare.gov).") == "See [Medicare.gov](https://www.medicare.gov)."
 
 
 def test_held_messages_come_back_in_order_once() -> None:

@@ -216,8 +216,8 @@ def test_offered_buttons_are_those_of_the_last_bot_message_since_the_person_wrot
         {"event": "user", "text": "hi"},
         {"event": "bot", "text": "Old", "data": {"buttons": [{"title": "Old", "payload": "/old"}]}},
     ]
-    assert offered_buttons(newest_first) == yes_no
-    assert offered_buttons([{"event": "user", "text": "1"}, *newest_first]) == []
+    assert offered_buttons(newest_first) == ("Sure?", yes_no)
+    assert offered_buttons([{"event": "user", "text": "1"}, *newest_first]) == ("", [])
 
 
 def test_one_sender_s_texts_are_handled_in_the_order_they_arrived() -> None:
