@@ -25,6 +25,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     at: float = field(default_factory=time.monotonic)
+    status: int = 0  # what the fake answered
 
     @property
     def form(self) -> dict[str, str]:
@@ -73,13 +74,16 @@ class FakeApi:
 
     def _respond(self, recorded: Recorded) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._changed:
-            self.requests.append(recorded)
-            self._changed.notify_all()
+            headers: dict[str, str] = {}
             if self._failures:
                 status, headers = self._failures.pop(0)
-                return status, {"code": 20500, "message": "Internal Server Error", "status": status}, headers
-        status, payload = self.answer(recorded)
-        return status, payload, {}
+                payload: dict[str, Any] = {"code": 20500, "message": "Internal Server Error", "status": status}
+            else:
+                status, payload = self.answer(recorded)
+            recorded.status = status  # before anyone waiting on the requests can see it
+            self.requests.append(recorded)
+            self._changed.notify_all()
+        return status, payload, headers
 
     def fail_next(self, *statuses: int, retry_after: str | None = None) -> None:
         headers = {"Retry-After": retry_after} if retry_after else {}
@@ -129,9 +133,13 @@ class FakeTwilio(FakeApi):
         return 201, {"sid": f"SM{self._count:032d}", "to": form.get("To"), "body": form.get("Body"), "status": "queued"}
 
     def sent_to(self, number: str) -> list[dict[str, str]]:
-        """The messages sent to ``number`` (form fields To, From, Body, ...), in order."""
+        """The messages Twilio accepted for ``number`` (form fields To, From, Body, ...), in order."""
         with self._lock:
-            return [r.form for r in self.requests if r.path.endswith("/Messages.json") and r.form.get("To") == number]
+            return [
+                r.form
+                for r in self.requests
+                if r.path.endswith("/Messages.json") and r.status == 201 and r.form.get("To") == number
+            ]
 
     def wait_for_messages(self, number: str, count: int, timeout: float = 60.0) -> list[dict[str, str]]:
         self.wait_for(lambda _: len(self.sent_to(number)) >= count, timeout)

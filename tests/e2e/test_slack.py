@@ -198,14 +198,17 @@ def test_full_conversation_in_a_direct_message(stack: Stack) -> None:
     assert all("thread_ts" not in post for post in opening)  # a top-level DM gets top-level replies
     assert all("as_user" not in post for post in opening)  # rejected by new Slack apps
 
-    # Assessment: facts in free text, then the "Not sure" button every time.
-    posts = say(stack, user, dm, "I was diagnosed with lung cancer and my doctor wants me to have surgery")
+    # Assessment, started with its menu button: the diagnosis in words, then "Not sure" every time.
+    posts = press(stack, user, dm, opening, "2nd opinion")
+    assert "diagnosis" in text_of(posts).lower()
+    posts = say(stack, user, dm, "lung cancer")
     for _ in range(10):
         if summary(stack, user)["recommendation"]:
             break
         posts = press(stack, user, dm, posts, "not sure")
     case = summary(stack, user)
     assert case["recommendation"] == "strongly_recommended" and case["channel"] == "slack"
+    assert case["condition"] == "lung cancer"
     assert "strongly" in text_of(posts).lower()
 
     say(stack, user, dm, "Please save this question: will I need chemo after the surgery?")

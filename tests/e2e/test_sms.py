@@ -181,8 +181,11 @@ def test_full_conversation_by_sms(stack: Stack) -> None:
     menu = choices(opening)
     assert "talk to a person" in menu and re.search(r"Reply 1, 2, 3, 4 or 5\.", opening)
 
-    # Assessment: the facts in free text, then every question answered by the number of "Not sure".
-    replies = text_and_wait(stack, number, "I was diagnosed with lung cancer and my doctor wants me to have surgery")
+    # Assessment, started by the number of its menu choice: the diagnosis in words, then every
+    # question answered by the number of its "Not sure" choice.
+    replies = text_and_wait(stack, number, menu["should i get a 2nd opinion?"])
+    assert "diagnosis" in replies[-1].lower(), replies
+    replies = text_and_wait(stack, number, "lung cancer")
     for _ in range(10):
         if summary(stack, number)["recommendation"]:
             break
@@ -192,6 +195,7 @@ def test_full_conversation_by_sms(stack: Stack) -> None:
         replies = text_and_wait(stack, number, not_sure)
     case = summary(stack, number)
     assert case["recommendation"] == "strongly_recommended" and case["channel"] == "twilio"
+    assert case["condition"] == "lung cancer"
     assert "strongly" in "\n".join(replies).lower()
 
     # A question saved by text.
