@@ -108,8 +108,7 @@ def test_records_request_letter_is_stored(stack: Stack) -> None:
 
 def test_delete_my_data_leaves_nothing(stack: Stack) -> None:
     sender = new_sender("erase")
-    stack.say(sender, "save this question: what are my treatment options?")
-    stack.say(sender, "yes")  # read as a medical question, it is saved after a yes (as in the brief's example)
+    stack.say(sender, "Please save this question: do I need more tests before the operation?")
     replies = stack.say(sender, "erase everything you have about me")
     assert summary(stack, sender)["questions"], "nothing may be deleted before the person confirms"
     replies = click(stack, sender, replies, "yes, delete")
