@@ -24,16 +24,17 @@ RASA_PROJECT := --domain domain.yml --config config.yml --data data
 # person's message: off unless you opt in (RASA_TELEMETRY_ENABLED=true make ...).
 export RASA_TELEMETRY_ENABLED ?= false
 
-# What the model is built from: the Rasa project files, plus the custom NLU components and policy
-# and the vocabularies the entity extractor reads (the tracker store is not part of the model).
+# What the model is built from: the Rasa project files, plus the custom NLU components and policy,
+# the spaCy pipeline's code (bot/nlp) and the vocabularies it is built from (the tracker store is
+# not part of the model).
 # models/.inputs records the list itself, so adding or deleting a file retrains too (a deleted
 # file would otherwise go unnoticed).
 TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py,$(sort $(shell \
-	find data bot/rasa_ext bot/logic/vocabulary bot/logic/vocabulary.py \
+	find data bot/rasa_ext bot/nlp bot/logic/vocabulary bot/logic/vocabulary.py \
 	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
 
-.PHONY: help install run shell advocate train test validate lint test-unit test-core test-nlu test-stack \
-	test-postgres eval bench widget-vendor clean FORCE
+.PHONY: help install spacy run shell advocate train test validate lint test-unit test-core test-nlu test-stack \
+	test-postgres eval bench bench-train widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,8 +63,14 @@ models/.inputs: FORCE
 	@mkdir -p models
 	@printf '%s\n' $(TRAIN_INPUTS) | cmp -s - $@ || printf '%s\n' $(TRAIN_INPUTS) > $@
 
+# The project's spaCy pipeline, in a directory named by the hash of its inputs (vocabularies and
+# bot/nlp code): a no-op when that directory exists. Its inputs are also TRAIN_INPUTS, so a change
+# retrains; it is order-only below because an unchanged pipeline must not.
+spacy: | $(INSTALLED) ## Build the spaCy pipeline into build/spacy/advocate_med-<content hash>
+	$(PY) -m bot.nlp.build
+
 # Order-only on the install: a new test dependency must not retrain the model.
-$(MODEL): $(TRAIN_INPUTS) models/.inputs | $(INSTALLED)
+$(MODEL): $(TRAIN_INPUTS) models/.inputs | $(INSTALLED) spacy
 	$(RASA) train $(RASA_PROJECT) --fixed-model-name advocate --out models
 	@touch $@
 
@@ -91,7 +98,7 @@ lint: | $(INSTALLED) ## ruff
 	$(PY) -m ruff check .
 
 test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
-	$(PY) -m pytest tests -m "not stack and not postgres" --durations=5
+	$(PY) -m pytest tests -m "not stack and not postgres and not model" --durations=5
 
 test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
 	@if [ -d tests/stories ]; then \
@@ -100,13 +107,8 @@ test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
 		echo "SKIPPED rasa test core: tests/stories/ does not exist yet"; \
 	fi
 
-test-nlu: $(MODEL) ## rasa test nlu on tests/nlu/heldout.yml (report in results/nlu, not a gate)
-	@if [ -f tests/nlu/heldout.yml ]; then \
-		$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/nlu --no-plot; \
-		$(PY) scripts/nlu_summary.py results/nlu; \
-	else \
-		echo "SKIPPED rasa test nlu: tests/nlu/heldout.yml does not exist yet"; \
-	fi
+test-nlu: $(MODEL) ## Quality gate: the model meets the NLU targets on sets it never saw (results/nlu/)
+	$(PY) -m pytest tests/nlu -m model
 
 test-stack: $(MODEL) ## End-to-end tests against the real three processes
 	$(PY) -m pytest tests -m stack --durations=5
@@ -119,24 +121,20 @@ test-postgres: | $(INSTALLED) ## PostgreSQL tests (only when TEST_DATABASE_URL i
 		echo "SKIPPED PostgreSQL tests: TEST_DATABASE_URL is not set (.ci/run sets it)"; \
 	fi
 
-# The held-out set measures generalisation; the robustness set (typos, SMS spelling) measures what
-# anxious people on phones actually type. Each gets its own folder of reports and plots.
-EVAL_SETS := heldout robustness
+# Held-out, blind, robustness and entity sets through the trained model, plus cross-validation on
+# the training data (one NLU training per fold: several minutes). Exits non-zero below target.
+EVAL_FOLDS ?= 5
 
-eval: $(MODEL) ## NLU evaluation on the held-out and robustness sets (results/eval/<set>/)
-	@for set in $(EVAL_SETS); do \
-		if [ ! -f "tests/nlu/$$set.yml" ]; then echo "SKIPPED $$set: tests/nlu/$$set.yml does not exist"; continue; fi; \
-		echo "=== $$set ==="; \
-		$(RASA) test nlu --model $(MODEL) --nlu "tests/nlu/$$set.yml" --out "results/eval/$$set" --successes; \
-	done
-	@for set in $(EVAL_SETS); do \
-		if [ -d "results/eval/$$set" ]; then echo "=== $$set ==="; $(PY) scripts/nlu_summary.py "results/eval/$$set"; fi; \
-	done
+eval: $(MODEL) ## NLU report: test sets, $(EVAL_FOLDS)-fold CV, targets (results/eval/report.md; EVAL_FOLDS=0 skips CV)
+	$(PY) -m tests.nlu.evaluate --model $(MODEL) --folds $(EVAL_FOLDS) --out results/eval
 
 BENCH_ITERATIONS ?= 1000
 
 bench: | $(INSTALLED) ## Time safety, vocabulary matching and recommendation rules (BENCH_ITERATIONS=1000)
 	$(PY) -m tests.bench --iterations $(BENCH_ITERATIONS)
+
+bench-train: | $(INSTALLED) spacy ## Time a full training from scratch (budget: 3 minutes on 2 cores)
+	$(PY) -m tests.bench_training
 
 # The website widget's bundle is committed (works offline, no Node needed to run); this re-fetches
 # it from npm and checks it against the pinned hashes in the script.
@@ -145,8 +143,8 @@ WEBCHAT_VERSION := 1.0.1
 widget-vendor: ## Re-fetch the chat widget (rasa-webchat) from npm into bot/web/static (needs npm)
 	scripts/vendor_webchat.sh $(WEBCHAT_VERSION) bot/web/static/chat/vendor/rasa-webchat-$(WEBCHAT_VERSION)
 
-clean: ## Remove the model, results and caches (keeps .venv and var/: your database and secrets)
-	rm -rf models results .rasa .pytest_cache .ruff_cache
+clean: ## Remove the model, the spaCy build, results and caches (keeps .venv and var/: your database and secrets)
+	rm -rf models build results .rasa .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 FORCE:

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import clear_pending
 from actions.handoff import start_handoff
+from actions.sharing import send_questions_by_text
 from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -47,6 +48,8 @@ class ActionConfirmPending(Action):
                 buttons=[{"title": "See my list", "payload": "/list_questions"}],
             )
             return [*clear_pending(), SlotSet("suggested_questions", None)]
+        if pending == "text_questions":
+            return await send_questions_by_text(dispatcher, tracker)
         if pending == "clear_questions":
             removed = await run_sync(repository.clear_questions, tracker.sender_id)
             dispatcher.utter_message(text=f"Done — I deleted {removed} question{'s' if removed != 1 else ''}.")
@@ -70,7 +73,10 @@ class ActionDeclinePending(Action):
             )
         elif pending in ("save_question", "save_suggestions"):
             dispatcher.utter_message(text="No problem, I didn't save it.")
+        elif pending == "text_questions":
+            dispatcher.utter_message(text="OK, I didn't send anything. Your list and its link are still here.")
         else:
             dispatcher.utter_message(text="OK.")
         dispatcher.utter_message(response="utter_menu")
-        return [*clear_pending(), SlotSet("suggested_questions", None)]
+        # The number typed for a text is forgotten as soon as it is not needed.
+        return [*clear_pending(), SlotSet("suggested_questions", None), SlotSet("sms_number", None)]

@@ -62,6 +62,10 @@ def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[
 def pause_active_form(tracker: Tracker) -> list[EventType]:
     """Stop a running form but remember it, so "continue" can pick up where they were."""
     form = tracker.active_loop.get("name") if tracker.active_loop else None
+    if form == "sms_number_form":
+        # A one-question detour, not worth resuming: ended, and the number forgotten.
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("sms_number", None),
+                SlotSet("print_followup", None)]  # fmt: skip
     if form not in FORMS:
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]

@@ -10,7 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.assessment import case_slots_from_message, remember_case_facts
-from actions.common import entity_value, latest_text, remember_channel
+from actions.common import (
+    entity_value,
+    latest_text,
+    remember_channel,
+)
 from bot.logic import messages, notebook, suggestions, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -176,20 +180,3 @@ class ActionClearQuestions(Action):
             buttons=messages.CLEAR_CONFIRM_BUTTONS,
         )
         return [SlotSet("pending_confirmation", "clear_questions")]
-
-
-class ActionPrintQuestions(Action):
-    def name(self) -> str:
-        return "action_print_questions"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        questions = await run_sync(repository.list_questions, tracker.sender_id)
-        if not questions:
-            dispatcher.utter_message(text="Your list is empty, so there's nothing to print yet.")
-            return []
-        dispatcher.utter_message(
-            text="Here is your list, ready to copy, print or screenshot:\n\n"
-            + "Questions for my appointment\n"
-            + notebook.format_question_list(questions)
-        )
-        return []

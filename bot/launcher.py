@@ -300,6 +300,8 @@ def process_env(config: StackConfig, environ: Mapping[str, str]) -> dict[str, st
         DATABASE_URL=config.database_url,
         RASA_URL=config.rasa_url,
         ACTION_SERVER_URL=config.action_server_url,
+        # The default address of the links to people's printable question lists (bot.settings).
+        WEB_PORT=str(config.web_port),
         PYTHONPATH=os.pathsep.join(pythonpath),
         # Output through a pipe arrives line by line instead of in 8 kB chunks.
         PYTHONUNBUFFERED="1",
@@ -393,15 +395,31 @@ def wait_until_ready(checks: list[Check], timeout: float, should_stop: Callable[
     return [check.name for check in pending]
 
 
-def ready_banner(config: StackConfig, token_source: str) -> str:
+def share_links_line(config: StackConfig, environ: Mapping[str, str]) -> str:
+    """Where the private links to people's printable question lists point (PUBLIC_BASE_URL).
+
+    Said at start-up because a wrong value fails silently: people get links that open nothing.
+    """
+    public = (environ.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if public:
+        return f"{public}/my-questions/...   (PUBLIC_BASE_URL)"
+    return (
+        f"http://localhost:{config.web_port}/my-questions/...   "
+        "(only on this machine: set PUBLIC_BASE_URL to the web app's public address)"
+    )
+
+
+def ready_banner(config: StackConfig, token_source: str, environ: Mapping[str, str] | None = None) -> str:
     web = f"http://localhost:{config.web_port}"
     rasa = f"http://localhost:{config.rasa_port}"
+    links = share_links_line(config, os.environ if environ is None else environ)
     return f"""
 Second Opinion Advocate is ready.
   Chat over REST:    curl -s {rasa}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
   Chat in terminal:  make shell   (in another terminal)
   Web app:           {web}/
   Advocate console:  {web}/advocate   (accounts: python -m bot.advocates add EMAIL --name NAME)
+  Question links:    {links}
   API docs:          {web}/docs
   Health:            {web}/healthz   (action server: http://localhost:{config.action_port}/health)
   Tokens:            {token_source}

@@ -18,6 +18,11 @@ def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'advocate.db'}"
 
 
+def default_public_base_url() -> str:
+    """The web app on this machine: what a person on the same computer can open (``make run``)."""
+    return f"http://localhost:{os.environ.get('WEB_PORT') or 8000}"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -25,6 +30,9 @@ class Settings:
     rasa_url: str
     rasa_api_token: str
     action_server_url: str
+    # Where people reach the web app from outside (the links to their printable question list).
+    # The same setting as the advocate console's links (bot.advocates.config): one public address.
+    public_base_url: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,4 +42,5 @@ class Settings:
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             rasa_api_token=os.environ.get("RASA_API_TOKEN", ""),
             action_server_url=os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
+            public_base_url=(os.environ.get("PUBLIC_BASE_URL") or default_public_base_url()).strip().rstrip("/"),
         )

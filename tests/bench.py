@@ -1,11 +1,12 @@
 """Micro-benchmark of the pure logic that runs on every message: `make bench` / `python -m tests.bench`.
 
-Safety detection and vocabulary matching run on every message the assistant receives (the NLU
-pipeline's safety override and entity extractor), and the recommendation rules at the end of
+Safety detection and vocabulary matching (the project's spaCy pipeline, `bot.nlp`, alone and as
+`find_mentions`) run on every message the assistant receives (the NLU pipeline's safety override,
+AdvocateSpacyNLP and the entity extractor), and the recommendation rules at the end of
 every assessment. This times each over realistic inputs so a slow regex or an accidental reload
 of the vocabularies shows up as a number, not as a slow chat. Figures are per call, in
 microseconds, measured call by call after one warm-up call (whose time is shown: it includes
-loading the vocabulary files and compiling the patterns).
+building the spaCy pipeline from the vocabulary files).
 
     python -m tests.bench --iterations 5000
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.logic import assessment, safety, vocabulary
+from bot.nlp.build import shared_nlp
 
 MESSAGES = (
     "hi",
@@ -77,6 +79,7 @@ class Case:
 
 CASES = (
     Case("safety.detect_risk", safety.detect_risk, MESSAGES),
+    Case("spacy pipeline (nlp(text))", lambda text: shared_nlp()(text), MESSAGES),
     Case("vocabulary.find_mentions", vocabulary.find_mentions, MESSAGES),
     Case("vocabulary.canonical_condition", vocabulary.canonical_condition, [m[:60] for m in MESSAGES]),
     Case("assessment.parse_answer", lambda pair: assessment.parse_answer(*pair), FREE_TEXT_ANSWERS),
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{case.name:<32} {len(case.inputs):>6} {first:>9.1f} {statistics.fmean(samples):>8.1f} "
             f"{statistics.median(samples):>8.1f} {p95:>8.1f} {max(samples):>8.1f}"
         )
-    print("\nfirst: the warm-up call (loads vocabularies, compiles patterns); the others exclude it.")
+    print("\nfirst: the warm-up call (builds the spaCy pipeline from the vocabularies); the others exclude it.")
     return 0
 
 

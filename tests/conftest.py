@@ -85,3 +85,18 @@ def pg_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("database", id="sqlite"),
+        pytest.param("pg_database", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The test once on SQLite and once on PostgreSQL (when TEST_DATABASE_URL is set); its URL.
+
+    For code whose behaviour differs between the two: times stored with or without a zone, URL
+    options reaching the engine, constraints.
+    """
+    return str(request.getfixturevalue(request.param))

@@ -35,9 +35,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import httpx
@@ -49,6 +52,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_format
+from bot.channels.config import TWILIO_REQUIRED
 from bot.channels.dedupe import Deduplicator
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -56,6 +60,7 @@ from bot.persistence.db import run_sync
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
+OptOutCheck = Callable[[str], Awaitable[bool]]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 GREETING_PAYLOAD = "/greet"
 
@@ -72,6 +77,10 @@ _PHONE_IN_TEXT = re.compile(r"\+\d{6,15}|\b\d{10,15}\b")
 
 def _mask_numbers(text: str) -> str:
     return _PHONE_IN_TEXT.sub(lambda m: sms_format.mask_phone(m.group(0)), text)
+
+
+async def _opted_out_in_database(sender_id: str) -> bool:
+    return await run_sync(repository.is_sms_opted_out, sender_id)
 
 
 # --- Twilio's REST API ----------------------------------------------------------------------------
@@ -180,14 +189,63 @@ def _describe_error(answer: httpx.Response) -> str:
     return reason
 
 
+# --- sending a text outside a conversation turn ---------------------------------------------------
+
+
+class TextResult(str, Enum):
+    SENT = "sent"
+    OPTED_OUT = "opted_out"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class TwilioOutbound:
+    """Twilio as the action server sees it, for texting a person's list to a number they typed.
+
+    Read from the same variables as the SMS channel (the launcher gives every process the same
+    environment), so "Twilio is configured" means the same thing everywhere.
+    """
+
+    account_sid: str
+    auth_token: str
+    twilio_number: str
+    api_base_url: str = DEFAULT_API_BASE_URL
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TwilioOutbound | None:
+        """None unless TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_NUMBER are all set."""
+        env = os.environ if environ is None else environ
+        values = {name: (env.get(name) or "").strip() for name in TWILIO_REQUIRED}
+        if not all(values.values()):
+            return None
+        return cls(
+            values["TWILIO_ACCOUNT_SID"],
+            values["TWILIO_AUTH_TOKEN"],
+            values["TWILIO_NUMBER"],
+            (env.get("TWILIO_API_BASE_URL") or "").strip() or DEFAULT_API_BASE_URL,
+        )
+
+    async def send_text(self, to: str, text: str, opted_out: OptOutCheck | None = None) -> TextResult:
+        """Send ``text`` (split like every bot reply) unless ``to`` texted STOP.
+
+        Two attempts only: someone is waiting in the chat for "sent" or "didn't go through", and a
+        link to the same list is their fallback. A client per send: this runs rarely, on whatever
+        event loop the caller has, and must leave no connection pool behind.
+        """
+        if await (opted_out or _opted_out_in_database)(to):
+            logger.info("SMS to %s not sent: the number opted out (STOP)", sms_format.mask_phone(to))
+            return TextResult.OPTED_OUT
+        rest = TwilioRestClient(self.account_sid, self.auth_token, self.api_base_url, max_attempts=2, timeout=10.0)
+        try:
+            for body in sms_format.split_message(text):
+                if await rest.send(to, self.twilio_number, body) is None:
+                    return TextResult.FAILED
+        finally:
+            await rest.aclose()
+        return TextResult.SENT
+
+
 # --- output: what the person receives -------------------------------------------------------------
-
-OptOutCheck = Callable[[str], Awaitable[bool]]
-
-
-async def _opted_out_in_database(sender_id: str) -> bool:
-    return await run_sync(repository.is_sms_opted_out, sender_id)
-
 
 class TwilioSmsOutput(OutputChannel):
     """Sends the bot's messages as SMS: plain text, ≤ 3 segments each, buttons as numbered choices."""

@@ -31,6 +31,8 @@ _ACTION_VERBS = r"(?:save|add|write|note|jot|put|keep|store|record|remember|incl
 _OBJECT = (
     r"(?:\s+(?:this|that|these|those|the\s+following|a|an|another|one\s+more|my|some|it|them)"
     r"(?:\s+(?:new|other|extra|next))?(?:\s+(?:questions?|qs?|ones?|things?|items?))?"
+    r"|\s+the\s+(?:(?:new|other|extra|next)\s+)?(?:questions?|qs?)"
+    r"|\s+(?:\d{1,2}|two|three|four|five|six|a\s+few|a\s+couple(?:\s+of)?)\s+(?:more\s+)?(?:questions?|qs?|things?)"
     r"|\s+(?:new\s+)?(?:questions?|qs?))"
 )
 _DOWN = r"(?:\s+down)"
@@ -71,6 +73,12 @@ _LEAD_INS = tuple(
         rf"(?=\s+(?:if|whether|about|{_STARTERS_ALT})\b|\s*[:\-\u2013—])",
         r"^(?:(?:here'?s|here\s+is|i\s+have|i'?ve\s+got|my|another|one\s+more|a|new|next)\s+)?"
         r"(?:questions?|qs?)(?:\s+(?:for|to\s+ask)\s+(?:the|my)\s+[a-z]+)?(?:\s*[:\-\u2013—]+|\s+(?:is|are)\b)",
+        # "note for the appt - ...", "keep this one for the surgeon: ...", "my dad wants one added:
+        # ...": a short label before a colon or a spaced dash, naming the list or the visit.
+        r"^(?:(?:my|his|her|our)\s+\w+\s+wants?\s+|(?:a\s+)?(?:note|reminder)\s+|"
+        r"(?:save|add|note|keep|record|put|write|jot|remember|for)\s+)"
+        r"(?=[^?:\-\u2013—]{0,60}\b(?:list|notebook|appts?|appointments?|visits?|questions?|qs?|one|this"
+        r"|dr|doctors?|surgeon|oncologist|specialist|added|later)\b)[^?:\-\u2013—]{0,60}?(?:\s*:|\s+[\-\u2013—]+)\s+",
         r"^[\s:;,\-\u2013—.!>]+",
     )
 )

@@ -93,6 +93,14 @@ _SELF_HARM_PATTERNS = [
     r"\bplanning\s+how\s+to\s+(?:die|end)\b",
     r"\bextra\s+pills\s+hoping\b",
     r"\bcan'?t\s+(?:do|take)\s+(?:this|it)\s+any\s*more\b.*\b(?:end|die|over|gone)\b",
+    r"\btired\s+of\s+(?:being\s+alive|living|life)\b",
+    rf"\blife\s+(?:{_WONT}|is\s+not|isnt)\s+(?:feel\s+|seem\s+)?worth\s+(?:living|it)\b",
+    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)"
+    r"\s+(?:around|here|alive)\b",
+    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:was|were)\s+(?:gone|dead)\b",
+    rf"\b(?:don{_APOS}t|dont|do\s+not)\s+(?:think\s+(?:i|he|she)\s+)?wants?\s+to\s+keep\s+(?:living|going)\b",
+    r"\bto\s+never\s+wake\s+up\b",
+    rf"\bwhat\s+(?:i|he|she|they)\s+(?:might|could|would|will)\s+do\s+to\s+{_SELF}\b",
 ]
 
 _EMERGENCY_PATTERNS = [
@@ -136,9 +144,14 @@ _EMERGENCY_PATTERNS = [
     r"\bhaving\s+a\s+seizure\b|\bseizing\b|\bconvulsing\b|\bseizure\s+right\s+now\b",
     # overdose and poisoning
     r"\boverdos(?:e|ed|ing)\b",
-    r"\b(?:took|taken|swallowed|ate|had)\s+(?:too\s+many|2\s+many|to\s+many|a\s+bunch\s+of|a\s+double"
-    r"\s+dose|double\s+dose|too\s+much|some\s+of\s+my)\b",
+    # "took too many", but not "had too many questions" or "the visit took too much time".
+    r"\b(?:took|taken|swallowed|ate|had)\s+(?:way\s+|far\s+)?(?:too\s+many|2\s+many|to\s+many|a\s+bunch\s+of"
+    r"|a\s+double\s+dose|double\s+dose|too\s+much|some\s+of\s+my)\b[^.!?]{0,40}?"
+    r"\b(?:of\s+(?:my|his|her|their|the)\b|pills?|meds?|medications?|medicines?|tablets?|doses?|capsules?"
+    r"|opioids?|oxy\w*|painkillers?|tylenol|advil|insulin|sleeping)",
     r"\bby\s+(?:accident|mistake)\b[^.!?]*\b(?:pills|meds|medication|medicine|dose)\b",
+    r"\b(?:took|taken|swallowed)\s+a\s+whole\s+(?:week|month|bottle|pack)(?:'?s)?\s+(?:worth\s+)?of\b",
+    r"\b(?:elephant|weight|something\s+heavy)\s+(?:is\s+)?(?:sitting\s+)?on\s+(?:my|his|her)\s+chest\b",
     # other
     r"\bfever\s+of\s+10[3-9]",
     r"\bsevere\s+allergic\s+reaction\b|\banaphyla\w*",

@@ -180,3 +180,39 @@ class SmsOptOut(Base):
     sender_id = Column(String(255), primary_key=True)
     keyword = Column(String(32), nullable=False)
     opted_out_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+# --- sharing the question list (print / PDF / text message) ----------------------------------
+
+
+class ShareLink(Base):
+    """A private link to the person's printable question list: ``/my-questions/<token>``.
+
+    The link must work on any phone without signing in, yet never reveal who it belongs to (for
+    SMS the sender id is a phone number), so the URL carries a random token and only the token's
+    SHA-256 is stored: a database reader cannot rebuild live links. It expires (about 30 days) and
+    always shows the *current* list, read through ``sender_id`` at request time. Erased with the
+    person's data.
+    """
+
+    __tablename__ = "share_links"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    token_hash = Column(String(64), unique=True, nullable=False)
+    sender_id = Column(String(255), index=True, nullable=False)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class QuestionText(Base):
+    """One "text my questions to this number" that was sent, to cap how often a conversation can.
+
+    Without a cap, anyone on the website could make our Twilio number text any phone. The number
+    itself is deliberately not stored (it is needed only for the one send); erased with the person.
+    """
+
+    __tablename__ = "question_texts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    sent_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)

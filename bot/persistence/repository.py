@@ -6,7 +6,9 @@ thread boundary without touching a closed session.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -24,7 +26,9 @@ from bot.persistence.models import (
     Handoff,
     HandoffMessage,
     Question,
+    QuestionText,
     RecordsRequest,
+    ShareLink,
     utcnow,
 )
 
@@ -178,6 +182,67 @@ def clear_questions(sender_id: str) -> int:
         return result.rowcount or 0
 
 
+# --- sharing the list: private links and texted copies -------------------------------------
+
+SHARE_LINK_LIFETIME = timedelta(days=30)
+# 32 random bytes, URL-safe: 43 characters nobody can guess or enumerate.
+SHARE_TOKEN_BYTES = 32
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_share_link(sender_id: str, lifetime: timedelta = SHARE_LINK_LIFETIME) -> dict[str, Any]:
+    """A new private link to the person's list; the token is returned once and only its hash kept.
+
+    Because only the hash is stored, an old link cannot be shown again, so every request makes a
+    new one; the person's expired links are pruned at the same time so the table stays small.
+    """
+    token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    now = utcnow()
+    with session_scope() as session:
+        session.execute(delete(ShareLink).where(ShareLink.sender_id == sender_id, ShareLink.expires_at <= now))
+        row = ShareLink(token_hash=_token_hash(token), sender_id=sender_id, created_at=now, expires_at=now + lifetime)
+        session.add(row)
+        session.flush()
+        return {"token": token, "created_at": _iso(row.created_at), "expires_at": _iso(row.expires_at)}
+
+
+def shared_questions(token: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """The *current* list behind a live link, or None for an unknown or expired token.
+
+    Read through the link's sender at request time, so edits made after sharing show up. The
+    sender id is not returned: the public page has no use for it and must never show it.
+    """
+    now = (now or utcnow()).astimezone(timezone.utc)  # SQLite compares the stored UTC digits
+    with session_scope() as session:
+        row = session.scalars(select(ShareLink).where(ShareLink.token_hash == _token_hash(token)).limit(1)).first()
+        if row is None or _aware(row.expires_at) <= now:
+            return None
+        return {
+            "questions": [_question_dict(q) for q in _ordered_questions(session, row.sender_id)],
+            "expires_at": _iso(row.expires_at),
+        }
+
+
+def record_question_text(sender_id: str) -> None:
+    """Note that the list was texted to a number the person typed (the number is not kept)."""
+    with session_scope() as session:
+        session.add(QuestionText(sender_id=sender_id))
+
+
+def count_question_texts(sender_id: str, since: datetime) -> int:
+    """How many lists this conversation had texted since ``since`` (to cap texting any number)."""
+    with session_scope() as session:
+        rows = session.scalars(
+            select(QuestionText.id).where(
+                QuestionText.sender_id == sender_id, QuestionText.sent_at >= since.astimezone(timezone.utc)
+            )
+        )
+        return len(list(rows))
+
+
 # --- assessments -----------------------------------------------------------------------------
 
 
@@ -328,7 +393,7 @@ def erase_person(sender_id: str) -> dict[str, int]:
         handoff_ids = list(session.scalars(select(Handoff.id).where(Handoff.sender_id == sender_id)))
         if handoff_ids:
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(handoff_ids)))
-        for model in (Question, RecordsRequest, Assessment, Handoff):
+        for model in (Question, RecordsRequest, Assessment, Handoff, ShareLink, QuestionText):
             counts[model.__tablename__] = session.execute(delete(model).where(model.sender_id == sender_id)).rowcount
         counts["conversations"] = session.execute(
             delete(Conversation).where(Conversation.sender_id == sender_id)

@@ -1,15 +1,23 @@
-"""Entities from the curated medical vocabulary (`bot/logic/vocabulary`).
+"""Entities from the curated medical vocabulary (`bot/logic/vocabulary`, matched by `bot.nlp`).
 
 config.yml (after the tokenizer and DIETClassifier, so its entities can win over DIET's)::
 
     pipeline:
+      - name: bot.rasa_ext.spacy_nlp.AdvocateSpacyNLP
+      ...
       - name: bot.rasa_ext.vocabulary_extractor.VocabularyEntityExtractor
+
+With `AdvocateSpacyNLP` earlier in the pipeline, the message already carries the processed spaCy
+doc and this component only reads its mentions; without it, it runs the same pipeline itself
+(`bot.logic.vocabulary.find_mentions`). Either way the rules are those of `bot.nlp`.
 
 Why not only DIET or lookup tables: people type "my mom has ms", "chemo", "brest cancer"; the
 vocabulary knows the synonyms and misspellings and, unlike a lookup table, returns the canonical
 name ("multiple sclerosis", "chemotherapy", "breast cancer") that the slots, the assessment and
 the question suggestions are keyed on. The matching lives in `bot.logic.vocabulary` (no Rasa
-imports, unit-tested on its own); this component only turns its mentions into Rasa entities.
+imports, unit-tested on its own); this component only turns its mentions into Rasa entities:
+`condition`, `treatment`, `relation`, `topic`, `specialty` and `record_type`, canonical values,
+negated conditions left out.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -32,6 +41,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.logic.vocabulary import Mention, find_mentions
+from bot.nlp.mentions import doc_mentions
 from bot.rasa_ext import is_button_payload
 
 
@@ -46,7 +56,7 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds `condition`, `treatment`, `relation` and `topic` entities found by the vocabulary.
+    """Adds the vocabulary's entities (`condition`, `treatment`, `relation`, `topic`, ...).
 
     Each entity carries `extractor: VocabularyEntityExtractor`; `rasa test nlu` discovers the
     extractors to evaluate from that key in the predictions, so this one gets its own report.
@@ -74,7 +84,10 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text or is_button_payload(text):
                 continue
-            own = self.add_extractor_name([self._entity(mention) for mention in find_mentions(text)])
+            doc = message.get(SPACY_DOCS[TEXT])
+            ours = doc is not None and doc.has_extension("advocate") and doc._.advocate is not None
+            mentions = doc_mentions(doc, text) if ours else find_mentions(text)
+            own = self.add_extractor_name([self._entity(mention) for mention in mentions])
             others = [entity for entity in message.get(ENTITIES, []) if not any(_overlaps(entity, o) for o in own)]
             message.set(ENTITIES, others + own, add_to_output=True)
         return messages

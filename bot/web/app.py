@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.settings import Settings
-from bot.web import console, rasa_client, widget
+from bot.web import console, rasa_client, share, widget
 from bot.web import handoffs as handoff_actions
 from bot.web.auth import API_TOKEN_ACTOR, CSRF_HEADER, SAFE_METHODS, Actor, console_session, same_token
 from bot.web.schemas import (
@@ -311,7 +311,8 @@ async def close_handoff(
 
 public = APIRouter()
 
-# The chat page at / is bot.web.widget (installed in create_app).
+# The chat page at / is bot.web.widget, the shared question list at /my-questions/ is
+# bot.web.share (both installed in create_app).
 
 
 async def _database_state() -> str:
@@ -372,6 +373,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=VERSION, lifespan=_lifespan)
     app.include_router(public)
     widget.install(app)
+    share.install(app)
     app.include_router(api)
     app.include_router(console.router)
     app.mount(console.STATIC_PATH, StaticFiles(directory=console.STATIC_DIR), name="advocate-static")

@@ -16,16 +16,6 @@ IDLE = timedelta(minutes=30)
 WINDOW = timedelta(minutes=5)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("database", id="sqlite"),
-        pytest.param("pg_database", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest) -> str:
-    return request.getfixturevalue(request.param)
-
-
 def now() -> datetime:
     return datetime.now(timezone.utc)
 

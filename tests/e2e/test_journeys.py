@@ -64,6 +64,28 @@ def test_assessment_from_the_first_message_to_the_recommendation(stack: Stack) -
     assert "strongly" in text_of(replies).lower()
 
 
+def test_a_caregiver_is_spoken_to_about_their_relative(stack: Stack) -> None:
+    """Experiencer: "my dad was diagnosed" makes the questions and the result about "your dad"."""
+    sender = new_sender("caregiver")
+    replies = stack.say(sender, "my dad was diagnosed with lymphoma and his onc wants to start chemo asap")
+    assert "your dad" in text_of(replies).lower()
+    for _ in range(8):
+        if summary(stack, sender)["recommendation"]:
+            break
+        replies = click(stack, sender, replies, "not sure")
+    case = summary(stack, sender)
+    assert case["condition"] == "lymphoma" and case["treatment"] == "chemotherapy"
+    assert case["recommendation"] == "strongly_recommended"
+    assert "your dad" in text_of(replies).lower()
+
+
+def test_a_negated_diagnosis_is_not_taken_as_one(stack: Stack) -> None:
+    """Negation: "they said it's not cancer" must not record cancer (which would change the advice)."""
+    sender = new_sender("negation")
+    stack.say(sender, "should I get a second opinion? they said it's not cancer, it's a benign cyst")
+    assert summary(stack, sender)["condition"] != "cancer"
+
+
 def test_crisis_inside_a_form_gets_988_and_911_first(stack: Stack) -> None:
     sender = new_sender("crisis")
     stack.say(sender, "should I get a second opinion?")

@@ -59,21 +59,6 @@ def greet_turn() -> list[Event]:
     return [user("hello", "greet"), BotUttered("Hi!"), ActionExecuted(ACTION_LISTEN_NAME)]
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("database", id="sqlite"),
-        pytest.param("pg_database", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest) -> str:
-    """The app's migrated database from tests/conftest.py, also in DATABASE_URL.
-
-    On PostgreSQL it is a schema of its own, selected by `?options=-csearch_path=...` in the URL,
-    so the test also shows that the URL's query reaches Rasa's engine.
-    """
-    return request.getfixturevalue(request.param)
-
-
 @pytest.fixture
 def sender_id() -> str:
     return f"test-rasa-ext-{uuid.uuid4().hex}"

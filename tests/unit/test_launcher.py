@@ -319,3 +319,15 @@ def test_ctrl_c_is_a_normal_stop() -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
     assert supervise(on_running=presses_ctrl_c, sleeper=SLEEPER, other=SLEEPER) == Outcome("interrupted")
+
+
+def test_the_banner_says_where_question_list_links_point(tmp_path: Path) -> None:
+    cfg = config(tmp_path, WEB_PORT="9000")
+    public = launcher.share_links_line(cfg, {"PUBLIC_BASE_URL": "https://advocate.example.org/"})
+    assert public.startswith("https://advocate.example.org/my-questions/")
+    local = launcher.share_links_line(cfg, {})
+    assert local.startswith("http://localhost:9000/my-questions/") and "set PUBLIC_BASE_URL" in local
+    assert "Question links:    https://advocate.example.org/my-questions/" in launcher.ready_banner(
+        cfg, "in var/secrets.env", {"PUBLIC_BASE_URL": "https://advocate.example.org"}
+    )
+    assert launcher.process_env(cfg, {})["WEB_PORT"] == "9000"  # the default link's port

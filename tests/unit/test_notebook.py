@@ -45,6 +45,20 @@ from bot.logic import notebook
         ("my question is how long will chemo last? thanks", ["How long will chemo last?"]),
         ("jot this down - second opinion costs", ["Second opinion costs"]),
         ("note: is it stage 2. What happens next", ["Is it stage 2?", "What happens next?"]),
+        # Lead-ins seen in real messages: "the question", a count, or a label naming the visit.
+        ("save the question should I get genetic testing", ["Should I get genetic testing?"]),
+        ("note for the appt - is watchful waiting an option", ["Is watchful waiting an option?"]),
+        ("pls add this for my mom's appt: can she still drive", ["Can she still drive?"]),
+        ("for the list: how long is recovery", ["How long is recovery?"]),
+        ("keep this one for the surgeon - will I need a drain", ["Will I need a drain?"]),
+        ("record this question for dr patel - what stage is it", ["What stage is it?"]),
+        ("my dad wants one added: is surgery safe at 80", ["Is surgery safe at 80?"]),
+        (
+            "save 2 questions pls. what stage is it? who reads my scans?",
+            ["What stage is it?", "Who reads my scans?"],
+        ),
+        # A label that does not name the list or the visit is part of the question.
+        ("for the surgery - will I be asleep?", ["For the surgery - will I be asleep?"]),
     ],
 )
 def test_extract_questions_strips_lead_in_and_splits(message: str, expected: list[str]) -> None:

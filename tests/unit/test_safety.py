@@ -46,6 +46,13 @@ from bot.logic.safety import CRISIS_MESSAGE, EMERGENCY, EMERGENCY_MESSAGE, SELF_
         "sometimes i think about not being alive",
         "i just swallowed a bottle of pills because I want it to be over",
         "I'm not going to kill myself, but I think about it",  # only a denial right before clears it
+        "i'm tired of being alive",
+        "life doesn't feel worth living anymore",
+        "everyone would be happier if i wasn't around",
+        "we'd all be better off if he was gone, he keeps saying",
+        "i don't think i want to keep living like this",
+        "wondering how many pills it would take to never wake up",
+        "i'm scared of what i might do to myself tonight",
     ],
 )
 def test_self_harm_is_caught(text: str) -> None:
@@ -84,6 +91,9 @@ def test_self_harm_is_caught(text: str) -> None:
         "my throat is swelling and I can barely breathe",
         "my lips are turning blue",
         "I think I'm having a heart attack",
+        "my dad took way too many of his oxycodone by accident",
+        "she took a whole week of pills at once by mistake",
+        "feels like an elephant sitting on my chest",
     ],
 )
 def test_medical_emergencies_are_caught(text: str) -> None:
@@ -117,6 +127,11 @@ def test_medical_emergencies_are_caught(text: str) -> None:
         "My dad is dying of cancer",
         "I have stage 2 breast cancer and want a second opinion",
         "Right away (today / ER)",
+        "I'm scared I'll never wake up from the anesthesia",
+        "is this treatment worth it at his age",
+        "I had too many questions for the doctor",
+        "the visit took too much time",
+        "I ate too much at dinner",
         "",
         "   ",
     ],

@@ -205,6 +205,8 @@ def test_delete_erases_everything_about_the_person(
         repository.add_handoff_message(open_handoff(person)["id"], "advocate", "Hi there")
         add_event(person, "user", 1.0, text="hello")
         add_event(person, "bot", 2.0, text="Hi!")
+        repository.create_share_link(person)
+        repository.record_question_text(person)
 
     response = client.delete("/api/conversations/person-1", headers=auth)
 
@@ -215,6 +217,8 @@ def test_delete_erases_everything_about_the_person(
             "records_requests": 1,
             "assessments": 1,
             "handoffs": 1,
+            "share_links": 1,
+            "question_texts": 1,
             "conversations": 1,
             "events": 2,
         }

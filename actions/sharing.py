@@ -1,0 +1,256 @@
+"""Journey 4, continued: the question list on paper, as a PDF or by text message.
+
+"print my list", "can I get a pdf", "text me my questions": the list in the chat plus a private
+link to a printable page and a PDF (bot/web/share.py). On SMS the reply is already a text, so it
+stays compact with one link. On the website and Slack, asking for a *text* starts a one-question
+form (sms_number_form) for the mobile number, read back for a yes before anything is sent.
+The number lives only in the `sms_number` slot until the text is sent or declined (and in the
+conversation history, which "delete my data" erases); it is never written to the app's tables.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    INTERRUPT_CONFIDENCE,
+    channel_of,
+    clear_pending,
+    entity_value,
+    latest_intent,
+    latest_text,
+    remember_channel,
+)
+from bot.channels.twilio_sms import TextResult, TwilioOutbound
+from bot.logic import sharing
+from bot.persistence import repository
+from bot.persistence.db import run_sync
+from bot.settings import Settings
+
+SMS_CHANNEL = "twilio"
+TEXT_IT_BUTTON = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}
+ASK_NUMBER_PROMPT = (
+    "What mobile number should I text your list to? For example: 415-555-0123. "
+    "I'll use it only for this one text."
+)
+
+SHARE_FORM = "sms_number_form"
+ASK_NUMBER = "ask_number"
+# Texts to typed numbers per conversation per day: otherwise anyone on the website could make our
+# number text any phone, and a carrier would flag it as spam.
+MAX_TEXTS_PER_DAY = 3
+MAX_NUMBER_TRIES = 3
+# Said at the number question, these are answered by their own rules (their actions end the form).
+_ANSWERED_ELSEWHERE = frozenset({"crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"})
+_CANCELS = frozenset({"deny", "stop", "not_sure", "goodbye", "help"})
+_WHY = re.compile(r"\bwhy\b|what for|do you keep|will you (keep|store|save)|privacy|spam", re.IGNORECASE)
+
+NO_TEXTS_HERE = (
+    "I can't send text messages from here yet, sorry. You can open the link above on your phone, "
+    "or copy it into a text yourself."
+)
+CANT_TEXT_NUMBER = (
+    "I can't text that number. If it's yours and you once replied STOP to our texts, text START to "
+    "{twilio} to turn them back on, then ask me again. The link above works too."
+)
+TEXT_LIMIT_REACHED = (
+    "I've already texted your list a few times today, so I'll hold off for now. "
+    "The link above works on any phone, and you can forward it."
+)
+WHY_NUMBER = (
+    "I need a mobile number to send the text to. I use it only for this one message and don't keep "
+    "it afterwards."
+)
+NOT_A_NUMBER = 'That doesn\'t look like a US mobile number. Type it like 415-555-0123, or say "not now".'
+
+
+def _links(token: str) -> tuple[str, str]:
+    base = Settings.from_env().public_base_url
+    return sharing.page_url(base, token), sharing.pdf_url(base, token)
+
+
+async def _share_link(sender_id: str) -> tuple[str, str]:
+    """A fresh private link (page, pdf); only its hash is stored, so each reply gets its own."""
+    link = await run_sync(repository.create_share_link, sender_id)
+    return _links(link["token"])
+
+
+async def _texts_today(sender_id: str) -> int:
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    return await run_sync(repository.count_question_texts, sender_id, since)
+
+
+async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list[EventType]:
+    """Read the number back and ask before sending: a typo would text a stranger their health questions."""
+    outbound = TwilioOutbound.from_env()
+    if outbound is None:
+        dispatcher.utter_message(text=NO_TEXTS_HERE)
+        return [SlotSet("sms_number", None)]
+    if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
+        dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
+        return [SlotSet("sms_number", None)]
+    # Checked now and again when sending. The reply never says the number opted out: that would
+    # tell anyone who types a number that it once texted a medical service.
+    if await run_sync(repository.is_sms_opted_out, number):
+        dispatcher.utter_message(text=CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number))
+        return [SlotSet("sms_number", None)]
+    count = len(await run_sync(repository.list_questions, tracker.sender_id))
+    dispatcher.utter_message(
+        text=f"Text your {count} question{'s' if count != 1 else ''} to {sharing.display_phone(number)}? "
+        "Standard message rates may apply.",
+        buttons=[{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+    )
+    return [SlotSet("sms_number", number), SlotSet("pending_confirmation", "text_questions")]
+
+
+async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The "yes" to "Text your questions to ...?": send, then forget the number."""
+    done: list[EventType] = [*clear_pending(), SlotSet("sms_number", None)]
+    number = tracker.get_slot("sms_number")
+    outbound = TwilioOutbound.from_env()
+    questions = await run_sync(repository.list_questions, tracker.sender_id)
+    if not number or not questions:
+        dispatcher.utter_message(text='Sorry, I lost track of that. Say "text me my questions" to try again.')
+        return done
+    page, _ = await _share_link(tracker.sender_id)
+    if outbound is None:
+        dispatcher.utter_message(text=f"I can't send text messages from here yet, sorry. Here is your link: {page}")
+        return done
+    if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
+        dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
+        return done
+    result = await outbound.send_text(number, sharing.texted_list(questions, page))
+    if result is TextResult.SENT:
+        await run_sync(repository.record_question_text, tracker.sender_id)
+        dispatcher.utter_message(
+            text=f"Sent! Your list is on its way to {sharing.display_phone(number)}. "
+            "The link in the text always shows your latest list."
+        )
+    elif result is TextResult.OPTED_OUT:
+        dispatcher.utter_message(text=CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number))
+    else:
+        dispatcher.utter_message(
+            text=f"Sorry, the text didn't go through. You can open your list here instead: {page}"
+        )
+    return done
+
+
+class ActionPrintQuestions(Action):
+    """The list in the chat with a private printable/PDF link; by text when asked for one."""
+
+    def name(self) -> str:
+        return "action_print_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        await remember_channel(tracker)
+        # Always set: the rule that starts the number form depends on it (data/stories/notebook.yml).
+        done: list[EventType] = [SlotSet("print_followup", None)]
+        questions = await run_sync(repository.list_questions, tracker.sender_id)
+        if not questions:
+            dispatcher.utter_message(
+                text="Your list is empty, so there's nothing to print or send yet. "
+                "Type a question to save it, or let me suggest some.",
+                buttons=[{"title": "Suggest questions", "payload": "/suggest_questions"}],
+            )
+            return done
+        page, pdf = await _share_link(tracker.sender_id)
+        if channel_of(tracker) == SMS_CHANNEL:
+            dispatcher.utter_message(text=sharing.sms_reply(questions, page))
+            return done
+        text = latest_text(tracker)
+        wants_text = entity_value(tracker, "share_via") == "sms" or sharing.wants_text_message(text)
+        can_text = TwilioOutbound.from_env() is not None
+        buttons = [] if wants_text or not can_text else [TEXT_IT_BUTTON]
+        dispatcher.utter_message(text=sharing.chat_reply(questions, page, pdf), buttons=buttons)
+        if not wants_text:
+            return done
+        if not can_text:
+            dispatcher.utter_message(text=NO_TEXTS_HERE)
+            return done
+        number = sharing.parse_phone_number(text)
+        if number:  # "text my list to 415-555-0123": no need to ask for it
+            return [*done, *await offer_text(dispatcher, tracker, number)]
+        if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
+            dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
+            return done
+        return [SlotSet("print_followup", ASK_NUMBER), SlotSet("sms_number", None)]
+
+
+def _tries_since_asked(tracker: Tracker) -> int:
+    """How many answers the person has given to the number question, this one included."""
+    tries = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == SHARE_FORM:
+            break
+        if event.get("event") == "user":
+            tries += 1
+    return tries
+
+
+class ValidateSmsNumberForm(Action):
+    """Reads the mobile number, or ends the form kindly ("not now", too many tries).
+
+    Not a ``FormValidationAction``: that class only returns slots listed in the form, and ending
+    the form early needs ``requested_slot`` set to None alongside. Crisis, emergency, "talk to a
+    person" and "delete my data" extract nothing, so Rasa rejects the form turn and their own rules
+    answer (their actions end this form: ``actions.handoff.pause_active_form``).
+    """
+
+    def name(self) -> str:
+        return "validate_sms_number_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("requested_slot") != "sms_number":
+            return []  # the form is starting: the message that started it is no answer
+        intent, confidence = latest_intent(tracker)
+        if intent in _ANSWERED_ELSEWHERE and confidence >= INTERRUPT_CONFIDENCE:
+            return []
+        text = latest_text(tracker)
+        number = sharing.parse_phone_number(text)
+        if number:
+            return [SlotSet("sms_number", number)]
+        cancel = [SlotSet("sms_number", None), SlotSet("requested_slot", None)]
+        if intent in _CANCELS or sharing.is_not_now(text):
+            return cancel
+        if _WHY.search(text) or intent == "explain":
+            dispatcher.utter_message(text=WHY_NUMBER)
+            return [SlotSet("sms_number", None)]
+        if _tries_since_asked(tracker) >= MAX_NUMBER_TRIES:
+            dispatcher.utter_message(text="Let's leave the text for now.")
+            return cancel
+        dispatcher.utter_message(text=NOT_A_NUMBER)
+        return [SlotSet("sms_number", None)]
+
+
+class ActionAskSmsNumber(Action):
+    """The number form's question, with a way out for people who would rather not."""
+
+    def name(self) -> str:
+        return "action_ask_sms_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=ASK_NUMBER_PROMPT, buttons=[{"title": "Not now", "payload": "/deny"}])
+        return []
+
+
+class ActionSmsNumberGiven(Action):
+    """After the number form: offer to send to the number, or accept the "not now"."""
+
+    def name(self) -> str:
+        return "action_sms_number_given"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        done: list[EventType] = [SlotSet("print_followup", None)]
+        number = tracker.get_slot("sms_number")
+        if number:
+            return [*done, *await offer_text(dispatcher, tracker, number)]
+        dispatcher.utter_message(text="OK, I won't text it. The link above works on any phone whenever you need it.")
+        if latest_intent(tracker)[0] == "help":
+            dispatcher.utter_message(response="utter_menu")
+        return done
