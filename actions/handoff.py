@@ -71,11 +71,17 @@ def pause_active_form(tracker: Tracker) -> list[EventType]:
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]
 
 
+async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:
+    """The handoff is open already: say so, with when to expect the reply."""
+    wait = await run_sync(handoff_expectation, datetime.now(timezone.utc))
+    dispatcher.utter_message(text=f"{messages.HANDOFF_ALREADY_OPEN} {wait}")
+
+
 async def start_handoff(
     dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None
 ) -> list[EventType]:
     if tracker.get_slot("handoff_active"):
-        dispatcher.utter_message(text=messages.HANDOFF_ALREADY_OPEN)
+        await tell_handoff_already_open(dispatcher)
         return []
     summary = await run_sync(repository.case_summary, tracker.sender_id)
     summary["transcript"] = recent_transcript(tracker)

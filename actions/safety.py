@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import pause_active_form
+from actions.handoff import pause_active_form, tell_handoff_already_open
 from bot.logic import messages, safety
 
 
@@ -22,7 +22,7 @@ class ActionCrisis(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=safety.CRISIS_MESSAGE)
         if tracker.get_slot("handoff_active"):
-            dispatcher.utter_message(text=messages.HANDOFF_ALREADY_OPEN)
+            await tell_handoff_already_open(dispatcher)
             return pause_active_form(tracker)
         dispatcher.utter_message(text=messages.OFFER_HUMAN, buttons=messages.YES_NO_BUTTONS)
         return [*pause_active_form(tracker), SlotSet("pending_confirmation", "handoff")]

@@ -73,7 +73,9 @@ HANDOFF_TOPIC_INTROS = {
     ),
 }
 
-HANDOFF_ALREADY_OPEN = "An advocate already has your conversation and will reply here soon."
+# Followed by when to expect the reply (office hours, who is signed in): "soon" at 2 a.m. on a
+# Sunday would be a broken promise.
+HANDOFF_ALREADY_OPEN = "An advocate already has your conversation and will reply right here."
 
 OFFER_HUMAN = "Would you like me to connect you with a human advocate now?"
 

@@ -12,6 +12,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHandoff
+from actions.safety import ActionCrisis
 from bot.advocates import __main__ as cli
 from bot.advocates.availability import FALLBACK, handoff_expectation
 from bot.advocates.passwords import MAX_LENGTH, WeakPassword, hash_password, verify_password
@@ -193,3 +194,27 @@ async def test_the_person_is_told_when_to_expect_a_reply(
     assert len(texts) == 2
     assert "No advocate is signed in at this moment. Please leave your message here" in texts[1]
     assert repository.list_handoffs("open")  # and the handoff waits in the queue
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action", [ActionHandoff(), ActionCrisis()])
+async def test_asking_again_during_a_handoff_gives_the_real_wait_not_soon(
+    advocate: dict[str, Any], domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch, action: Any
+) -> None:
+    """Outside office hours, "an advocate will reply soon" would be a broken promise at 2 a.m."""
+    monkeypatch.setenv("ADVOCATE_HOURS", "Sat 00:00-00:01")
+    monkeypatch.setenv("ADVOCATE_TIMEZONE", "UTC")
+
+    class MondayNoon(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+    monkeypatch.setattr("actions.handoff.datetime", MondayNoon)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("hello?? is anyone there", "human_handoff", slots={"handoff_active": True})
+    await action.run(dispatcher, tracker, domain)
+    said = " ".join(m["text"] for m in dispatcher.messages)
+    assert "already has your conversation" in said
+    assert "soon" not in said
+    assert "Our advocates work Saturday" in said

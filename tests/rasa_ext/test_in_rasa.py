@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rasa.model_training
 from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, SlotSet
 
 from bot.rasa_ext.handoff_policy import HANDOFF_SLOT, HandoffPolicy
 from bot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+from tests.rasa_ext.nlu_helpers import train_project
 
 pytestmark = pytest.mark.slow
 
@@ -79,21 +79,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> str:
-    project = tmp_path_factory.mktemp("project")
-    for name, content in {"domain.yml": DOMAIN, "config.yml": CONFIG, "data.yml": DATA}.items():
-        (project / name).write_text(content)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RASA_CACHE_DIRECTORY", str(project / "cache"))
-        patch.setenv("RASA_TELEMETRY_ENABLED", "false")
-        result = rasa.model_training.train(
-            str(project / "domain.yml"),
-            str(project / "config.yml"),
-            [str(project / "data.yml")],
-            output=str(project / "models"),
-            fixed_model_name="model",
-        )
-    assert result.code == 0
-    return str(result.model)
+    return train_project(tmp_path_factory.mktemp("project"), DOMAIN, CONFIG, DATA)
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ AdvocateSpacyNLP -> SpacyTokenizer -> ... -> VocabularyEntityExtractor.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import rasa.model_training
 from rasa.core.agent import Agent
 
+from tests.rasa_ext.nlu_helpers import train_project
 from tests.rasa_ext.test_in_rasa import DATA, DOMAIN
 
 pytestmark = pytest.mark.slow
@@ -32,22 +30,8 @@ policies:
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Agent:
-    project: Path = tmp_path_factory.mktemp("spacy-project")
     domain = DOMAIN.replace("topic]", "topic, specialty, record_type]")
-    for name, content in {"domain.yml": domain, "config.yml": CONFIG, "data.yml": DATA}.items():
-        (project / name).write_text(content)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RASA_CACHE_DIRECTORY", str(project / "cache"))
-        patch.setenv("RASA_TELEMETRY_ENABLED", "false")
-        result = rasa.model_training.train(
-            str(project / "domain.yml"),
-            str(project / "config.yml"),
-            [str(project / "data.yml")],
-            output=str(project / "models"),
-            fixed_model_name="model",
-        )
-    assert result.code == 0
-    return Agent.load(str(result.model))
+    return Agent.load(train_project(tmp_path_factory.mktemp("spacy-project"), domain, CONFIG, DATA))
 
 
 @pytest.mark.asyncio
