@@ -19,6 +19,9 @@ HARD_INTERRUPTS = frozenset(
     {"stop", "help", "crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"}
 )
 SOFT_INTERRUPTS = frozenset({"faq", "explain", "medical_advice", "bot_challenge"})
+# Notebook commands are not questions ("save: ask about parking", "show my list"), but they are
+# never an answer to a form's question either: handled, then the form asks again.
+NOTEBOOK_INTERRUPTS = frozenset({"add_question", "list_questions"})
 # Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
 INTERRUPT_CONFIDENCE = 0.7
 _QUESTION = re.compile(
@@ -43,7 +46,7 @@ def is_interruption(tracker: Tracker) -> bool:
     name, confidence = latest_intent(tracker)
     if confidence < INTERRUPT_CONFIDENCE:
         return False
-    if name in HARD_INTERRUPTS:
+    if name in HARD_INTERRUPTS or name in NOTEBOOK_INTERRUPTS:
         return True
     return name in SOFT_INTERRUPTS and bool(_QUESTION.search(latest_text(tracker)))
 

@@ -93,7 +93,9 @@ async def test_button_entity_fills_the_slot(domain: dict) -> None:
     assert slot_events(events)["urgency"] == "months"
 
 
-@pytest.mark.parametrize("intent", ["explain", "faq", "crisis_self_harm", "human_handoff", "stop"])
+@pytest.mark.parametrize(
+    "intent", ["explain", "faq", "crisis_self_harm", "human_handoff", "stop", "add_question", "list_questions"]
+)
 async def test_interruptions_extract_nothing_so_the_interrupt_rules_answer(domain: dict, intent: str) -> None:
     tracker = make_tracker(
         "what do you mean, I have lung cancer",
