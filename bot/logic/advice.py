@@ -290,3 +290,80 @@ def _tidy(text: str) -> str:
     """The person's own question, with "I" capitalised, a capital first letter and a "?"."""
     question = re.sub(r"\bi\b", "I", text.strip())
     return question[0].upper() + question[1:] + "?"
+
+
+# Wordings that can only be a request for a medical judgement about someone's own case:
+# prognosis, curability, how bad a result is, whether a diagnosis or plan is right, which treatment
+# to choose, doses, stopping a medicine. Precision over recall: the statistical classifier still
+# decides everything else; these rescue the clear cases it loses to a look-alike intent (an FAQ
+# about second opinions, an answer to an assessment question). Statements ("they said it's
+# curable") don't match, and nothing that mentions a second opinion, records or insurance does:
+# "should I get a second opinion?" is the assessment, not advice (tests/unit/test_advice.py).
+_WHO = r"(?:i|he|she|they|we|my\s+\w+|his\s+\w+|her\s+\w+|our\s+\w+)"
+_CASE = r"(?:it|this|that|mine|my\s+\w+(?:\s+\w+)?|his\s+\w+(?:\s+\w+)?|her\s+\w+(?:\s+\w+)?)"
+_MEDICINE = (
+    r"(?:meds|medications?|medicines?|pills|tablets|chemo\w*|radiation|treatment|infusions?|shots?|dose|insulin)"
+)
+_JUDGEMENT_PATTERNS = (
+    # prognosis and curability
+    rf"\bhow\s+long\s+(?:do|does|have|has|will|would|could|can)\s+{_WHO}\s+"
+    r"(?:(?:have|got)(?:\s+(?:left|to\s+live))?(?!\s+to\b)|live|survive|last)\b",
+    rf"\bhow\s+many\s+(?:years|months)\s+(?:do|does|have|has)\s+{_WHO}\s+(?:have|got)\b",
+    r"\b(?:life\s+expectancy|survival\s+(?:rate|odds|chances?)|\d+[\s\-]*year\s+survival)\b",
+    r"\b(?:chances?|odds)\s+(?:of\s+|that\s+|for\s+)?(?:survival|surviving|survive|beating|living|a\s+cure|"
+    r"cure|recovery|recovering|remission)\b",
+    r"\b(?:what\s+are|what'?s|wh?at\s+r)\s+(?:my|his|her|their|our)\s+(?:chances|odds|prognosis)\b",
+    r"\bwhat'?s\s+the\s+prognosis\b",
+    rf"\b(?:am\s+i|is\s+{_WHO}|are\s+(?:we|they))\s+(?:going\s+to|gonna)\s+(?:die|be\s+ok(?:ay)?|be\s+fine|make\s+it|"
+    r"be\s+alright|survive|recover|beat\s+(?:it|this)|lose)\b",
+    rf"\bwill\s+{_WHO}\s+(?:die|survive|make\s+it|be\s+ok(?:ay)?|recover|beat\s+(?:it|this)|be\s+cured)\b",
+    rf"\bis\s+{_CASE}\s+(?:curable|treatable|terminal|fatal|life[\s\-]*threatening|a\s+death\s+sentence|"
+    r"malignant|benign|cancerous|aggressive|(?:serious|bad)(?!\s+(?:manners|form|idea|etiquette|to)\b))\b",
+    r"\bis\s+(?:my|his|her)\s+\w+(?:\s+\w+)?\s+(?:even\s+)?(?:working|getting\s+worse|spreading|back)\b",
+    r"\bis\s+[\w\-']+(?:\s+[\w\-']+){0,3}\s+(?:curable|treatable|terminal|fatal|a\s+death\s+sentence)\b",
+    r"\bis\s+stage\s+\w+(?:\s+[\w\-']+){1,3}\s+(?:serious|bad|aggressive|dangerous)\b",
+    r"\bcan\s+(?:it|this|that|(?:my|his|her)\s+\w+(?:\s+\w+)?)\s+(?:be\s+cured|be\s+treated|be\s+fixed|go\s+away)\b",
+    r"\bis\s+there\s+a\s+cure\s+for\b",
+    r"\bwill\s+(?:the\s+|my\s+|this\s+|that\s+|his\s+|her\s+)?[\w\-]+(?:\s+[\w\-]+)?\s+(?:cure|fix)\b",
+    # how bad is a result
+    r"\bhow\s+(?:bad|serious|dangerous|worried|scared|concerned|aggressive)\s+(?:is|are|should)\b",
+    r"\bshould\s+(?:i|we)\s+(?:be\s+)?(?:worried|worry|scared|concerned|panic)\b",
+    r"\b(?:mean|say)\s+(?:for|about)\s+(?:me|him|her|us|my|his|their)\b",
+    r"\bis\s+(?:that|this)\s+(?:really\s+)?(?:bad|high|low|normal|serious|dangerous|the\s+worst)\b",
+    # is the diagnosis or the plan right
+    r"\b(?:does|do)\s+(?:this|that|it|these)\s+(?:sound|look|seem)\s+like\b",
+    r"\bcould\s+(?:it|this|that)\s+(?:actually\s+|really\s+)?be\s+[\w\s'\-]+?\s+instead\b",
+    r"\bdo\s+(?:you|u)\s+think\s+(?:it'?s|it\s+is|its|i\s+have|(?:he|she)\s+has|i\s+really\s+have)\b",
+    r"\b(?:right|best|correct|wrong)\s+(?:treatment|medication|medicine|meds|dose|surgery|choice|call|plan|"
+    r"diagnosis|decision|one)(?:\s+(?:plan|option|path|choice))?\s+for\s+(?:me|him|her|us|them|my|his|her)\b",
+    r"\bgiving\s+(?:me|him|her|us|them)\s+the\s+(?:right|wrong|best)\b",
+    r"\b(?:did|could|might)\s+(?:my|the|his|her)\s+(?:\w+\s+)?(?:doctor|dr|oncologist|surgeon|radiologist|"
+    r"pathologist)s?\s+(?:get\s+it\s+wrong|be\s+wrong|have\s+(?:misread|missed|gotten\s+it\s+wrong))\b",
+    r"\bis\s+(?:my|his|her|the)\s+(?:\w+\s+)?(?:doctor|dr|oncologist|surgeon)'?s?\s+(?:plan\s+)?"
+    r"(?:right|wrong|any\s+good|correct|a\s+good\s+(?:one|idea|plan))\b",
+    # choosing for them
+    r"\bwhat\s+would\s+(?:you|u)\s+do\b|\bwhich\s+(?:one\s+)?would\s+(?:you|u)\s+(?:choose|pick|do|go\s+with)\b",
+    r"\bif\s+(?:you|u)\s+were\s+(?:me|him|her|in\s+my\s+shoes)\b",
+    r"\bis\s+(?!it\b)[\w\s\-]+?\s+(?:better|safer|more\s+effective)\s+than\b",
+    r"\bwhich\s+(?:one\s+)?(?:is|would\s+be|gives?)\s+(?:\w+\s+)?(?:better|best|safer)\b",
+    r"\b(?:better|best|safer)\s+(?:for|in)\s+(?:me|my\s+case|my\s+situation|him|her)\b",
+    # doses and stopping, skipping or mixing medicines
+    r"\b(?:what|which)\s+dose\b|\bhow\s+(?:many|much)\s+(?:mg|milligrams)\b|\b\d+\s*mg\b[^?]*\?",
+    r"\bis\s+it\s+(?:safe|ok(?:ay)?|alright|dangerous)\s+(?:if\s+i\s+|to\s+)(?:stop|skip|double|quit|cut|halve|mix|"
+    r"combine|come\s+off|go\s+off)\b",
+    rf"\b(?:can|should|could)\s+(?:i|he|she|we|my\s+\w+)\s+(?:just\s+)?(?:stop|skip|quit|refuse|halve|double|"
+    rf"go\s+off|come\s+off|say\s+no\s+to|not\s+take)\s+(?:taking\s+)?(?:\w+\s+)?{_MEDICINE}\b",
+)
+# Requests about what this product does are never a medical judgement, whatever else they say.
+_ABOUT_THE_PROCESS = (
+    r"\b(?:opinions?|(?:second|2nd|another|other|new)\s+(?:doctor|dr|surgeon|specialist|oncologist)|records?"
+    r"|insurance|insurer|appointment|appt|questions?|letter|form|quiz)\b"
+)
+_JUDGEMENT = re.compile("|".join(f"(?:{pattern})" for pattern in _JUDGEMENT_PATTERNS), re.IGNORECASE)
+_PROCESS = re.compile(_ABOUT_THE_PROCESS, re.IGNORECASE)
+
+
+def asks_for_medical_judgement(text: str) -> bool:
+    """Whether the message can only be a request for a medical judgement about someone's case."""
+    text = " ".join(text.replace("\u2019", "'").split())
+    return bool(_JUDGEMENT.search(text)) and not _PROCESS.search(text)

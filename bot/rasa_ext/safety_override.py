@@ -1,4 +1,4 @@
-"""Makes sure a crisis or an emergency is never missed by NLU.
+"""Makes sure a crisis, an emergency or a plain request for medical advice is never missed by NLU.
 
 config.yml: the LAST pipeline component, after the intent classifiers and the FallbackClassifier::
 
@@ -14,7 +14,15 @@ person gets "sorry, I didn't get that". `bot.logic.safety.detect_risk` is a dete
 separately tested check; when it fires, this component sets the safety intent with confidence 1.0
 so the safety rules (and HandoffPolicy's pass-through) see it whatever the classifier said.
 It only ever escalates: when `detect_risk` finds nothing, the classifier's result stands.
+
+The same goes, one step lower, for the advice boundary of the brief: "how long does my dad have?"
+or "is my doctor giving me the right treatment" must get "I can't answer that, but here's the
+question to ask", never an FAQ answer about second opinions that happens to share its words.
+`bot.logic.advice.asks_for_medical_judgement` recognises the unmistakable wordings; when it fires
+the intent becomes `medical_advice` - unless the classifier found the person giving the bot a task
+that carries such words (saving "is it curable?" as a question, asking for a person) or a risk.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,15 +35,21 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.logic.advice import asks_for_medical_judgement
 from bot.logic.safety import EMERGENCY, SELF_HARM, detect_risk
 from bot.rasa_ext import is_button_payload
 
 RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
+ADVICE_INTENT = "medical_advice"
+# Intents whose message quotes or carries a medical question as part of a task the bot must do.
+TASKS_WITH_QUESTIONS = frozenset(
+    {"add_question", "edit_question", "remove_question", "human_handoff", "delete_my_data"}
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyIntentOverride(GraphComponent):
-    """Sets `crisis_self_harm` / `medical_emergency` (confidence 1.0) when `detect_risk` fires."""
+    """Sets `crisis_self_harm` / `medical_emergency` / `medical_advice` (confidence 1.0) on sure wording."""
 
     @classmethod
     def create(
@@ -49,7 +63,7 @@ class SafetyIntentOverride(GraphComponent):
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Overrides the intent of risky messages; button payloads are left to Rasa."""
+        """Overrides the intent of risky messages and plain advice requests; button payloads are left alone."""
         for message in messages:
             text = message.get(TEXT)
             if not text or is_button_payload(text):
@@ -57,7 +71,26 @@ class SafetyIntentOverride(GraphComponent):
             risk = detect_risk(text)
             if risk is not None:
                 self._set_intent(message, RISK_INTENTS[risk])
+            elif self._may_become_advice(message) and asks_for_medical_judgement(text):
+                self._set_intent(message, ADVICE_INTENT)
         return messages
+
+    @staticmethod
+    def _may_become_advice(message: Message) -> bool:
+        """Not when the classifier found a task carrying the question, or a risk sure enough to act on.
+
+        The task is looked up through the FallbackClassifier's `nlu_fallback` (an unsure "save this
+        question: ..." is still not a request for advice); a risk is not: one the fallback turned
+        down was only a guess, and `detect_risk` has already found nothing.
+        """
+        acted_on = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        ranking = [
+            entry.get(INTENT_NAME_KEY)
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+        ]
+        classified = ranking[0] if ranking else acted_on
+        return acted_on not in RISK_INTENTS.values() and classified not in TASKS_WITH_QUESTIONS
 
     @staticmethod
     def _set_intent(message: Message, intent_name: str) -> None:

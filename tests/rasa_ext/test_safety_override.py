@@ -101,3 +101,44 @@ def test_button_payloads_are_left_to_rasa(tmp_path: Path) -> None:
 )
 def test_is_button_payload(text: str | None, expected: bool) -> None:
     assert is_button_payload(text) is expected
+
+
+def test_a_plain_advice_request_beats_a_confident_faq(tmp_path: Path) -> None:
+    """The FAQ about second opinions shares words with prognosis questions; the boundary holds."""
+    parsed = pipeline(tmp_path, classified("how long does my dad have left", ("faq", 0.98), ("medical_advice", 0.01)))
+
+    assert parsed[INTENT] == {"name": "medical_advice", "confidence": 1.0}
+    assert [entry["name"] for entry in parsed[INTENT_RANKING_KEY]] == ["medical_advice", "faq"]
+
+
+def test_an_unsure_advice_request_is_not_asked_to_rephrase(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified("is my cancer curable", ("inform", 0.35), ("faq", 0.30)))
+
+    assert parsed[INTENT]["name"] == "medical_advice"
+
+
+@pytest.mark.parametrize("task", ["add_question", "edit_question", "human_handoff"])
+def test_a_task_that_carries_a_medical_question_keeps_its_intent(tmp_path: Path, task: str) -> None:
+    """ "Save this: is my cancer curable?" is a question to keep, not one for the bot to answer."""
+    parsed = pipeline(tmp_path, classified("save this question: is my cancer curable?", (task, 0.9), ("faq", 0.05)))
+
+    assert parsed[INTENT] == {"name": task, "confidence": 0.9}
+
+
+def test_a_crisis_outranks_an_advice_request(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified("how long do I have, I just want to die", ("faq", 0.9), ("greet", 0.05)))
+
+    assert parsed[INTENT]["name"] == "crisis_self_harm"
+
+
+def test_a_confident_emergency_guess_is_not_turned_into_advice(tmp_path: Path) -> None:
+    """The classifier may know an emergency the patterns miss; advice never downgrades it."""
+    parsed = pipeline(tmp_path, classified("my chest feels weird, is it serious", ("medical_emergency", 0.9)))
+
+    assert parsed[INTENT]["name"] == "medical_emergency"
+
+
+def test_an_unsure_emergency_guess_on_an_advice_request_becomes_advice(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified("he has lymphoma is it treatable", ("medical_emergency", 0.34)))
+
+    assert parsed[INTENT]["name"] == "medical_advice"

@@ -104,3 +104,64 @@ def test_no_advice_message_explains_why_kindly() -> None:
     assert "doctors are for" in text
     assert "{" not in text
     assert "emergency" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how long do I have to live",
+        "realistically how many years does my dad have left",
+        "what's the survival rate for stage 3 ovarian cancer",
+        "wat r my odds",
+        "is my mom going to be ok",
+        "will he survive the operation?",
+        "is my cancer curable",
+        "is stage 2 melanoma serious",
+        "can it be cured?",
+        "does this sound like lupus to you",
+        "they said IBS but could it be celiac instead",
+        "do u think its MS",
+        "is my doctor giving me the right treatment",
+        "is this the right treatment plan for me",
+        "could the pathologist have misread my slides",
+        "what would you do if you were me",
+        "is proton therapy better than regular radiation",
+        "my PSA is 9.2, is that bad",
+        "what does a gleason 7 mean for me",
+        "how worried should I be",
+        "what dose of prednisone should my dad be on",
+        "is it safe to stop my blood thinner before the trip",
+        "can I skip my chemo this week",
+        "is my treatment even working",
+    ],
+)
+def test_plain_requests_for_a_medical_judgement_are_recognised(message: str) -> None:
+    assert advice.asks_for_medical_judgement(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the assessment and the FAQs about second opinions, however they are worded
+        "should I get a second opinion",
+        "what are the chances the second doctor says something different",
+        "is it bad if the second doctor disagrees",
+        "is a second opinion better than just trusting my surgeon",
+        "how long do they have to send my records",
+        "how long do I have to wait for an appointment",
+        "is it covered by insurance",
+        "is it bad manners to see another specialist",
+        # answers to assessment questions are statements
+        "they said it's very treatable",
+        "the oncologist is sure it's malignant",
+        "my dad has stage 4 lung cancer",
+        # other intents that share words
+        "can I stop the quiz",
+        "can we skip this question",
+        "is this thing working?",
+        "is it ok if my wife comes with me",
+        "what would you recommend I ask my doctor",
+    ],
+)
+def test_look_alikes_are_not_taken_for_advice_requests(message: str) -> None:
+    assert not advice.asks_for_medical_judgement(message)
