@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import remember_channel
+from actions.common import latest_text, remember_channel
 from actions.forms import AnswerFormValidation
 from bot.logic import letters, messages, records
 from bot.persistence import repository
@@ -27,8 +27,17 @@ class ActionStartRecords(Action):
         await remember_channel(tracker)
         dispatcher.utter_message(text=letters.RIGHTS_SUMMARY)
         dispatcher.utter_message(text=messages.RECORDS_INTRO)
-        # A new request starts blank: a second letter may go to another clinic.
-        return [SlotSet(slot, None) for slot in RECORDS_SLOTS] + [SlotSet("paused_form", None)]
+        # "I need my path slides and MRI for the new doctor" already answers which records: like the
+        # assessment with a named condition, the form does not ask what the person just said.
+        named = letters.parse_record_types(latest_text(tracker))
+        if named:
+            words = [code.replace("_", " ") for code in named]
+            kinds = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+            dispatcher.utter_message(text=f"I've noted the records you named: {kinds}. I won't ask about that again.")
+        # A new request starts blank otherwise: a second letter may go to another clinic.
+        return [SlotSet(slot, named if slot == "record_types" and named else None) for slot in RECORDS_SLOTS] + [
+            SlotSet("paused_form", None)
+        ]
 
 
 class ValidateRecordsForm(AnswerFormValidation):

@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.settings import Settings
-from bot.web import console, rasa_client, share, widget
+from bot.web import access_log, console, rasa_client, share, widget
 from bot.web import handoffs as handoff_actions
 from bot.web.auth import API_TOKEN_ACTOR, CSRF_HEADER, SAFE_METHODS, Actor, console_session, same_token
 from bot.web.schemas import (
@@ -243,7 +243,11 @@ def get_handoff(handoff_id: HandoffId, actor: Advocate) -> dict[str, Any]:
     summary="Send the person a message as their advocate",
     responses={
         404: {"model": Problem, "description": "No such handoff."},
-        409: {"model": Problem, "description": "The handoff is closed: the bot is in charge again."},
+        409: {
+            "model": Problem | MessageNotDelivered,
+            "description": "The handoff is closed: the bot is in charge again (nothing stored). Or the person "
+            "texted STOP: the message is stored (a MessageNotDelivered body) but no text may go to them.",
+        },
         502: {"model": MessageNotDelivered, "description": "Stored, but Rasa could not deliver it."},
     },
     tags=["handoffs"],
@@ -266,7 +270,8 @@ async def post_message(
     """The message is stored first, then delivered through Rasa on the person's latest channel.
 
     Storing first means an advocate's words are never lost: if Rasa is unreachable the answer is
-    **502** with the stored message, and the message still shows in the handoff's transcript.
+    **502** with the stored message, and the message still shows in the handoff's transcript. A
+    person who texted STOP is sent nothing: **409** with the stored message and the reason.
     """
     author = actor.name if actor.advocate_id is not None else (x_advocate_name or "").strip() or DEFAULT_AUTHOR
     try:
@@ -277,7 +282,7 @@ async def post_message(
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     if not sent.delivered:
         return JSONResponse(
-            status_code=status.HTTP_502_BAD_GATEWAY,
+            status_code=status.HTTP_409_CONFLICT if sent.opted_out else status.HTTP_502_BAD_GATEWAY,
             content=MessageNotDelivered(detail=sent.problem or "", message=sent.message).dict(),
         )
     return {**sent.message, "delivered": True}
@@ -359,7 +364,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """A locked or unreachable database is temporary: say so (503) instead of a bare 500."""
-    logger.error("database unavailable for %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("database unavailable for %s %s", request.method, access_log.redact(request.url.path), exc_info=exc)
     return JSONResponse(
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         content={"detail": "The database is unavailable; please try again shortly."},
@@ -370,6 +375,7 @@ def create_app() -> FastAPI:
     """Build the app; ``bot.web.app:app`` is one instance, tests build their own."""
     # httpx logs each request URL at INFO, and Rasa's token is in that URL's query.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    access_log.install()
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=VERSION, lifespan=_lifespan)
     app.include_router(public)
     widget.install(app)

@@ -70,6 +70,11 @@ NOTICES = {
         "Your message is saved in the transcript, but it could not be delivered: the bot's server did not "
         "take it. Try again in a moment.",
     ),
+    "opted_out": (
+        "error",
+        "Your message is saved in the transcript, but it was not sent: this person texted STOP, so no more "
+        "texts may go to their number. If they text START, you can write to them again.",
+    ),
     "empty": ("error", "Type a message first."),
     "too_long": ("error", f"A message can have at most {MAX_MESSAGE_CHARS} characters."),
     "is_closed": ("error", "This handoff is closed: the bot is in charge again, so the message was not sent."),
@@ -383,6 +388,8 @@ async def reply(
         return _not_found(actor, handoff_id)
     except handoff_actions.HandoffIsClosed:
         return _redirect(page, notice="is_closed")
+    if sent.opted_out:
+        return _redirect(page, notice="opted_out")
     return _redirect(page, notice="sent" if sent.delivered else "not_delivered")
 
 

@@ -36,12 +36,23 @@ class HandoffIsClosed(Exception):
         super().__init__(f"Handoff {handoff_id} is closed; the bot is in charge again.")
 
 
+OPTED_OUT_PROBLEM = (
+    "The message was stored but not sent: this person texted STOP, so no more texts may go to their "
+    "number until they text START."
+)
+
+
 @dataclass(frozen=True)
 class Sent:
-    """A stored advocate message; ``problem`` says why Rasa did not deliver it (None: delivered)."""
+    """A stored advocate message; ``problem`` says why it was not delivered (None: delivered).
+
+    ``opted_out``: not sent because the person texted STOP, a decision to respect rather than a
+    fault to retry.
+    """
 
     message: dict[str, Any]
     problem: str | None
+    opted_out: bool = False
 
     @property
     def delivered(self) -> bool:
@@ -71,6 +82,8 @@ async def send_message(
 
     Storing first means an advocate's words are never lost: if Rasa is unreachable the message is
     kept (and shows in the transcript) and :attr:`Sent.problem` says why it was not delivered.
+    A person who texted STOP gets nothing: the SMS channel would drop the text silently, so the
+    advocate is told here instead of being shown "sent".
     """
     handoff = await run_sync(repository.get_handoff, handoff_id)
     if handoff is None:
@@ -80,6 +93,9 @@ async def send_message(
     message = await run_sync(repository.add_handoff_message, handoff_id, author, text)
     if message is None:  # erased between the two calls
         raise HandoffNotFound(handoff_id)
+    if await run_sync(repository.is_sms_opted_out, handoff["sender_id"]):
+        await run_sync(audit, actor, "reply", handoff_id, message_id=message["id"], delivered=False, opted_out=True)
+        return Sent(message, OPTED_OUT_PROBLEM, opted_out=True)
     event = rasa_client.advocate_message_event(text, author, message["id"])
     problem = None
     try:

@@ -23,7 +23,7 @@ from actions.notebook import (
     ActionSuggestQuestions,
 )
 from actions.privacy import ActionAskErase, ActionEraseData
-from actions.records import ActionRecordsRequest, ActionRecordsStatus, ValidateRecordsForm
+from actions.records import ActionRecordsRequest, ActionRecordsStatus, ActionStartRecords, ValidateRecordsForm
 from actions.safety import ActionCrisis, ActionEmergency
 from bot.persistence import repository
 from bot.persistence.db import get_engine
@@ -285,6 +285,29 @@ async def test_records_answers_and_letter(domain: dict) -> None:
     assert stored["letter"] in texts(dispatcher)
     status, _ = await run(ActionRecordsStatus(), make_tracker("any news on my records", "records_status"), domain)
     assert "Mercy General Hospital" in texts(status)
+
+
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        ("i need my path slides and the MRI images for the new oncologist", ["pathology", "imaging"]),
+        ("can you help me get my bloodwork, scans and op notes", ["imaging", "labs", "operative_notes"]),
+    ],
+)
+async def test_records_named_in_the_request_are_not_asked_again(domain: dict, message: str, named: list[str]) -> None:
+    dispatcher, events = await run(ActionStartRecords(), make_tracker(message, "request_records"), domain)
+
+    assert slot_events(events)["record_types"] == named
+    assert "I won't ask about that again" in dispatcher.messages[-1]["text"]
+
+
+async def test_a_plain_records_request_starts_blank(domain: dict) -> None:
+    tracker = make_tracker("I need my medical records", "request_records", slots={"record_types": ["labs"]})
+
+    dispatcher, events = await run(ActionStartRecords(), tracker, domain)
+
+    assert slot_events(events)["record_types"] is None
+    assert "I won't ask" not in texts(dispatcher)
 
 
 # --- safety, handoff, fallback ---------------------------------------------------------------

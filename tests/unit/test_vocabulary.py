@@ -146,6 +146,12 @@ def test_icd10_codes_can_be_added_to_entries() -> None:
         ("a stem cell transplant", "treatment", "stem cell transplant", "transplant", "stem cell transplant"),
         ("CAR-T", "treatment", "car t-cell therapy", "high_risk", "CAR-T"),
         ("they will keep an eye on it", "treatment", "watchful waiting", "watchful_waiting", "keep an eye on it"),
+        ("she's on home oxygen now", "treatment", "home oxygen therapy", "device", "home oxygen"),
+        ("they gave me a back brace", "treatment", "back brace", "device", "back brace"),
+        ("my son takes adderall", "treatment", "stimulant medication", "medication", "adderall"),
+        ("monthly eye injections for my macular degeneration", "treatment", "eye injections", "procedure",
+         "eye injections"),
+        ("EMDR for the PTSD", "treatment", "emdr", "therapy", "EMDR"),
         ("my mum", "relation", "mom", "parent", "mum"),
         ("for my father", "relation", "dad", "parent", "father"),
         ("my ma is sick", "relation", "mom", "parent", "my ma"),
@@ -177,6 +183,11 @@ def test_finds_the_canonical_mention(
 )
 def test_no_condition_or_relation_where_there_is_none(text: str) -> None:
     assert [m for m in find_mentions(text) if m.entity in ("condition", "relation")] == []
+
+
+def test_oxygen_levels_are_not_a_treatment() -> None:
+    """Only named oxygen treatment counts: a low reading is a symptom, said in the same words."""
+    assert [m for m in find_mentions("my oxygen levels keep dropping") if m.entity == "treatment"] == []
 
 
 def test_longest_match_wins() -> None:

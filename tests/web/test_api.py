@@ -425,6 +425,23 @@ def test_message_is_kept_when_rasa_is_unreachable(client: TestClient, auth: dict
     assert [(e["from"], e["text"]) for e in detail["transcript"]] == [("advocate", "Are you there?")]
 
 
+def test_message_to_someone_who_texted_stop_is_kept_and_refused(
+    client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    """Twilio's STOP is the person's decision: the advocate hears "not sent", not "delivered"."""
+    handoff = open_handoff("+15550100", "twilio")
+    repository.set_sms_opt_out("+15550100", "stop")
+
+    response = client.post(f"/api/handoffs/{handoff['id']}/messages", json={"text": "Checking in"}, headers=auth)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["stored"] is True and body["delivered"] is False
+    assert "texted STOP" in body["detail"]
+    assert fake_rasa.tracker_posts() == []
+    assert [m["text"] for m in repository.get_handoff(handoff["id"])["advocate_messages"]] == ["Checking in"]
+
+
 def test_message_is_kept_when_rasa_refuses_it(client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa) -> None:
     fake_rasa.tracker_status = 401
     handoff = open_handoff()

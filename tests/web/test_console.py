@@ -421,6 +421,23 @@ def test_reply_is_kept_when_rasa_is_down(client: TestClient, signed_in: str) -> 
     assert reply["detail"]["delivered"] is False
 
 
+def test_reply_to_someone_who_texted_stop_is_kept_but_not_sent(
+    client: TestClient, signed_in: str, fake_rasa: FakeRasa
+) -> None:
+    handoff = open_handoff("+15550100")
+    repository.set_sms_opt_out("+15550100", "stop")
+
+    response = client.post(
+        f"/advocate/handoffs/{handoff['id']}/messages", data={"text": "Still there?", "csrf_token": signed_in}
+    )
+
+    assert "texted STOP" in response.text
+    assert "Still there?" in response.text  # in the transcript
+    assert fake_rasa.tracker_posts() == []
+    [reply] = [e for e in repository.list_audit(handoff["id"]) if e["action"] == "reply"]
+    assert reply["detail"]["delivered"] is False and reply["detail"]["opted_out"] is True
+
+
 @pytest.mark.parametrize(("text", "notice"), [("   ", "empty"), ("x" * 2001, "too_long")])
 def test_empty_or_too_long_reply_is_not_sent(
     client: TestClient, signed_in: str, fake_rasa: FakeRasa, text: str, notice: str
