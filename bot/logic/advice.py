@@ -359,6 +359,16 @@ _ABOUT_THE_PROCESS = (
     r"\b(?:opinions?|(?:second|2nd|another|other|new)\s+(?:doctor|dr|surgeon|specialist|oncologist)|records?"
     r"|insurance|insurer|appointment|appt|questions?|letter|form|quiz)\b"
 )
+# A question or a request, even typed without a "?" ("my dad has lymphoma is it treatable"): a
+# question word, question word order ("is it", "will he"), or "tell me". What the doctors said
+# ("they said his chances of survival are good") is an answer, not a request for advice.
+_ASKING = re.compile(
+    r"\?|^\s*(?:is|are|r|am|will|would|can|could|should|does|do|did)\b"
+    r"|\b(?:what|wh?at|wut|how|which|why)\b|\btell\s+me\b|\bbe\s+(?:honest|straight)\b"
+    r"|\b(?:is|are|r|am|will|would|can|could|should|shud|does|do|did)\s+"
+    r"(?:it|this|that|he|she|they|i|we|my|his|her|their|the|there|u|you|stage)\b",
+    re.IGNORECASE,
+)
 _JUDGEMENT = re.compile("|".join(f"(?:{pattern})" for pattern in _JUDGEMENT_PATTERNS), re.IGNORECASE)
 _PROCESS = re.compile(_ABOUT_THE_PROCESS, re.IGNORECASE)
 
@@ -366,4 +376,4 @@ _PROCESS = re.compile(_ABOUT_THE_PROCESS, re.IGNORECASE)
 def asks_for_medical_judgement(text: str) -> bool:
     """Whether the message can only be a request for a medical judgement about someone's case."""
     text = " ".join(text.replace("\u2019", "'").split())
-    return bool(_JUDGEMENT.search(text)) and not _PROCESS.search(text)
+    return bool(_JUDGEMENT.search(text)) and bool(_ASKING.search(text)) and not _PROCESS.search(text)

@@ -394,6 +394,12 @@ def render(evaluation: Evaluation, cv: dict[str, Any] | None, checks: list[tuple
                 "Most confused (gold -> predicted, count): "
                 + "; ".join(f"{gold} -> {predicted} ({n})" for gold, predicted, n in result.confusions[:10])
             )
+        if result.name in TARGETS.floor_sets:
+            lines += ["", "| intent | precision | recall | F1 | messages |", "|---|---|---|---|---|"]
+            lines += [
+                f"| {label} | {score.precision:.2f} | {score.recall:.2f} | {score.f1:.2f} | {score.support} |"
+                for label, score in sorted(result.intents.items(), key=lambda item: (item[1].f1, item[0]))
+            ]
     return "\n".join(lines) + "\n"
 
 

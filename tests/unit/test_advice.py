@@ -133,6 +133,8 @@ def test_no_advice_message_explains_why_kindly() -> None:
         "is it safe to stop my blood thinner before the trip",
         "can I skip my chemo this week",
         "is my treatment even working",
+        "my husband was told he has lymphoma is it treatable",
+        "tell me honestly, is stage 3 lung cancer a death sentence",
     ],
 )
 def test_plain_requests_for_a_medical_judgement_are_recognised(message: str) -> None:
@@ -154,6 +156,9 @@ def test_plain_requests_for_a_medical_judgement_are_recognised(message: str) -> 
         # answers to assessment questions are statements
         "they said it's very treatable",
         "the oncologist is sure it's malignant",
+        "they said it is very treatable",
+        "the oncologist says stage 1 is highly curable",
+        "they told us his chances of survival are good",
         "my dad has stage 4 lung cancer",
         # other intents that share words
         "can I stop the quiz",
