@@ -29,6 +29,18 @@ _QUESTION = re.compile(
     r"might|am|was|were|have|has|tell me|explain)\b",
     re.IGNORECASE,
 )
+# A whole message that only says "leave this form": "forget about the letter", "ok stop the quiz
+# please". A form's free-text answers (a clinic, dates, a name) never look like this, so a stop the
+# classifier is only fairly sure of still interrupts; "Stop & Shop pharmacy" does not match.
+_LEAVE_FORM = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|please|pls|actually|no|just|can\s+we|let'?s|i\s+want\s+to)\W+)*"
+    r"(?:stop|cancel|quit|exit|abort|forget|never\s*mind|nevermind|nvm|drop|pause)\b"
+    r"(?:\s+(?:about|with|doing|asking))?"
+    r"(?:\s+(?:it|this|that|these|them|(?:all|with)\s+(?:this|that)|me|the\s+(?:\w+\s+)?(?:letter|form|quiz|"
+    r"questions?|questionnaire|request|assessment|whole\s+thing)))?"
+    r"(?:\s+(?:please|pls|plz|for\s+now|now|then|already|thanks|thx))*\W*$",
+    re.IGNORECASE,
+)
 FORMS = ("assessment_form", "records_form")
 
 
@@ -44,6 +56,8 @@ def latest_text(tracker: Tracker) -> str:
 def is_interruption(tracker: Tracker) -> bool:
     """Whether the latest message, said inside a form, asks for something else than answering."""
     name, confidence = latest_intent(tracker)
+    if name == "stop" and _LEAVE_FORM.match(latest_text(tracker)):
+        return True
     if confidence < INTERRUPT_CONFIDENCE:
         return False
     if name in HARD_INTERRUPTS or name in NOTEBOOK_INTERRUPTS:

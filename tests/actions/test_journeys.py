@@ -108,6 +108,27 @@ async def test_interruptions_extract_nothing_so_the_interrupt_rules_answer(domai
     assert "condition" not in slot_events(events)
 
 
+@pytest.mark.parametrize(
+    "text", ["forget about the letter", "ok stop the quiz please", "cancel this", "never mind", "nvm"]
+)
+async def test_a_plain_stop_interrupts_even_when_the_classifier_is_only_fairly_sure(domain: dict, text: str) -> None:
+    """The date question takes free text, so without this "forget about the letter" became the dates."""
+    tracker = make_tracker(
+        text, "stop", confidence=0.57, slots={"requested_slot": "date_range"}, active_loop="records_form"
+    )
+    _, events = await run(ValidateRecordsForm(), tracker, domain)
+    assert "date_range" not in slot_events(events)
+
+
+async def test_an_answer_that_only_sounds_like_stop_is_still_an_answer(domain: dict) -> None:
+    tracker = make_tracker(
+        "Stop & Shop pharmacy on Main St", "stop", confidence=0.55, slots={"requested_slot": "provider"},
+        active_loop="records_form",
+    )  # fmt: skip
+    _, events = await run(ValidateRecordsForm(), tracker, domain)
+    assert slot_events(events)["provider"] == "Stop & Shop pharmacy on Main St"
+
+
 async def test_a_rare_condition_answers_the_rare_question_too(domain: dict) -> None:
     tracker = make_tracker(
         "they said it's sarcoidosis",
