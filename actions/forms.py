@@ -33,6 +33,10 @@ class AnswerFormValidation(FormValidationAction):
     def retry_hint(self, slot: str) -> str:
         return 'You can tap a button, or type "not sure".'
 
+    def not_answered(self, slot: str, text: str, intent: str | None) -> str:
+        """What to say when a reply does not answer the question (it is then asked again)."""
+        return f"{NOT_UNDERSTOOD} {self.retry_hint(slot)}"
+
     def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """Slots a given answer fills besides the asked one (e.g. a known-rare condition)."""
         return {}
@@ -47,7 +51,7 @@ class AnswerFormValidation(FormValidationAction):
         button_value = entity_value(tracker, slot)
         value = button_value if button_value is not None else self.parse(slot, latest_text(tracker), intent, tracker)
         if value is None:
-            dispatcher.utter_message(text=f"{NOT_UNDERSTOOD} {self.retry_hint(slot)}")
+            dispatcher.utter_message(text=self.not_answered(slot, latest_text(tracker), intent))
             return [SlotSet(slot, None)]
         extra = self.extra_slots(slot, value, tracker)
         return [SlotSet(slot, value)] + [SlotSet(k, v) for k, v in extra.items()]

@@ -45,10 +45,17 @@ class ValidateRecordsForm(AnswerFormValidation):
         return "validate_records_form"
 
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
-        return records.parse(slot, text)
+        return records.parse(slot, text, intent)
 
     def retry_hint(self, slot: str) -> str:
+        if slot == "provider":
+            return records.PROVIDER_HINT
         return "Could you say it another way? You can also tap a button."
+
+    def not_answered(self, slot: str, text: str, intent: str | None) -> str:
+        if records.is_not_sure(text, intent):  # only the clinic cannot be left open
+            return f"That's OK, but the letter needs someone to go to. {records.PROVIDER_HINT}"
+        return super().not_answered(slot, text, intent)
 
 
 def _ask_action(slot: str) -> type:
@@ -76,8 +83,8 @@ class ActionRecordsRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         fields = {slot: tracker.get_slot(slot) for slot in RECORDS_SLOTS}
-        fields["patient_name"] = records.unskipped(fields["patient_name"])
-        fields["date_of_birth"] = records.unskipped(fields["date_of_birth"])
+        for skippable in ("record_format", "delivery", "patient_name", "date_of_birth"):
+            fields[skippable] = records.unskipped(fields[skippable])
         letter = letters.records_request_letter(today=date.today(), **fields)
         await run_sync(repository.create_records_request, tracker.sender_id, letter=letter, **fields)
         dispatcher.utter_message(text="Here is your letter. Copy it, sign it, and send it to the records office:")

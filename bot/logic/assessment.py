@@ -512,6 +512,11 @@ def _valid(slot: str, value: Any) -> str | None:
     return value if value == NOT_SURE else _parse_named(slot, value)
 
 
+def says_not_sure(text: str) -> bool:
+    """ "idk", "no clue", "they didn't say", "can't remember": the person doesn't know the answer."""
+    return bool(_NOT_SURE_TEXT.search(text))
+
+
 def parse_answer(slot: str, text: str, intent: str | None = None) -> str | None:
     """The slot's answer code for a reply, or None when the reply does not answer it (re-ask).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.logic import letters
+from bot.logic import assessment, letters
 
 Button = dict[str, str]
 SKIP = "skip"
@@ -69,13 +69,38 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 
-def parse(slot: str, text: str) -> object | None:
+# What "not sure" means for each question, so the letter never says "Dates: not sure". The clinic
+# cannot be guessed (None: asked again, with where to find it); the rest take the choice that
+# misses nothing ("all of them", "all dates") or leave a line to fill in by hand (SKIP).
+_WHEN_NOT_SURE: dict[str, object | None] = {
+    "provider": None,
+    "record_types": list(letters.RECORD_TYPES),
+    "date_range": "All dates",
+    "record_format": SKIP,
+    "delivery": SKIP,
+    "patient_name": SKIP,
+    "date_of_birth": SKIP,
+}
+PROVIDER_HINT = (
+    "The name of the hospital or clinic is on your bills, your patient portal or an appointment "
+    "letter. Dr. Lee at Mercy Hospital, or just the clinic's name, is enough."
+)
+
+
+def is_not_sure(text: str, intent: str | None) -> bool:
+    """A short "idk" or "no clue"; a longer reply that mentions not knowing is still an answer."""
+    return intent == "not_sure" or (len(text.split()) <= 6 and assessment.says_not_sure(text))
+
+
+def parse(slot: str, text: str, intent: str | None = None) -> object | None:
     """Turn a reply into the slot's value; None when it is not an answer to the question."""
     cleaned = text.strip()
     if not cleaned or cleaned.startswith("/"):
         return None
     if slot in ("patient_name", "date_of_birth") and _SKIP_WORDS.match(cleaned):
         return SKIP
+    if is_not_sure(cleaned, intent):
+        return _WHEN_NOT_SURE[slot]
     if slot == "record_types":
         return letters.parse_record_types(cleaned) or None
     if slot == "record_format":

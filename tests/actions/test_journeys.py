@@ -440,3 +440,46 @@ async def test_topics_the_bot_should_not_handle_alone_go_to_a_person(domain: dic
     assert slot_events(events)["handoff_active"] is True
     assert repository.list_handoffs("open")[0]["reason"] == intent
     assert "advocate" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "stored"),
+    [
+        ("record_types", ["visit_notes", "pathology", "imaging", "labs", "operative_notes", "medications",
+                          "treatment_plan", "discharge_summaries", "billing"]),
+        ("date_range", "All dates"),
+        ("record_format", "skip"),
+        ("delivery", "skip"),
+    ],
+)  # fmt: skip
+async def test_not_sure_in_the_records_form_takes_the_choice_that_misses_nothing(
+    domain: dict, slot: str, stored: Any
+) -> None:
+    tracker = make_tracker("idk", "not_sure", slots={"requested_slot": slot}, active_loop="records_form")
+
+    _, events = await run(ValidateRecordsForm(), tracker, domain)
+
+    assert slot_events(events)[slot] == stored
+
+
+async def test_not_sure_of_the_clinic_says_where_to_find_it_and_asks_again(domain: dict) -> None:
+    tracker = make_tracker("no clue", "not_sure", slots={"requested_slot": "provider"}, active_loop="records_form")
+
+    dispatcher, events = await run(ValidateRecordsForm(), tracker, domain)
+
+    assert slot_events(events) == {"provider": None}
+    assert "patient portal" in texts(dispatcher) and "didn't catch" not in texts(dispatcher)
+
+
+async def test_a_letter_with_unknown_format_and_delivery_never_says_not_sure(domain: dict) -> None:
+    answers = {
+        "provider": "Mercy General Hospital", "record_types": ["pathology"], "date_range": "All dates",
+        "record_format": "skip", "delivery": "skip", "patient_name": "skip", "date_of_birth": "skip",
+    }  # fmt: skip
+
+    await run(ActionRecordsRequest(), make_tracker("skip", slots=answers), domain)
+
+    [stored] = repository.list_records_requests("person-1")
+    assert "skip" not in stored["letter"] and "not sure" not in stored["letter"]
+    assert "An electronic copy is best if possible" in stored["letter"]
+    assert stored["record_format"] is None and stored["delivery"] is None

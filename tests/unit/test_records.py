@@ -1,0 +1,29 @@
+"""Reading the records form's answers (bot.logic.records.parse)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.logic import records
+
+
+@pytest.mark.parametrize("reply", ["not sure", "idk", "no clue", "I don't know", "can't remember"])
+def test_not_sure_of_the_dates_means_all_dates(reply: str) -> None:
+    assert records.parse("date_range", reply) == "All dates"
+
+
+def test_the_classifier_saying_not_sure_is_enough() -> None:
+    assert records.parse("record_format", "hmm", "not_sure") == records.SKIP
+
+
+def test_a_long_answer_that_mentions_not_knowing_is_still_the_answer() -> None:
+    reply = "the clinic on Main St, I don't know its name but it's next to the pharmacy"
+
+    assert records.parse("provider", reply) == reply
+
+
+@pytest.mark.parametrize(("slot", "reply", "value"), [("provider", "Mercy General", "Mercy General"),
+                                                        ("date_range", "all", "All dates"),
+                                                        ("patient_name", "skip", records.SKIP)])  # fmt: skip
+def test_ordinary_answers_are_unchanged(slot: str, reply: str, value: str) -> None:
+    assert records.parse(slot, reply) == value
