@@ -17,7 +17,7 @@ from actions.sharing import send_questions_by_text
 from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.rasa_ext.tracker_store import ERASE_ACTION_NAME
+from bot.rasa_ext import ERASE_ACTION_NAME
 
 
 class ActionConfirmPending(Action):

@@ -11,7 +11,7 @@ from actions.handoff import pause_active_form
 from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.rasa_ext.tracker_store import ERASE_ACTION_NAME
+from bot.rasa_ext import ERASE_ACTION_NAME
 
 
 class ActionAskErase(Action):

@@ -54,7 +54,7 @@ class ValidateRecordsForm(AnswerFormValidation):
 
     def not_answered(self, slot: str, text: str, intent: str | None) -> str:
         if records.is_not_sure(text, intent):  # only the clinic cannot be left open
-            return f"That's OK, but the letter needs someone to go to. {records.PROVIDER_HINT}"
+            return "That's OK, but the letter has to go to the place that has your records. " + records.PROVIDER_HINT
         return super().not_answered(slot, text, intent)
 
 

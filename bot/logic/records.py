@@ -88,8 +88,9 @@ PROVIDER_HINT = (
 
 
 def is_not_sure(text: str, intent: str | None) -> bool:
-    """A short "idk" or "no clue"; a longer reply that mentions not knowing is still an answer."""
-    return intent == "not_sure" or (len(text.split()) <= 6 and assessment.says_not_sure(text))
+    """A short "idk" or "no clue"; a longer reply is an answer even when it mentions not knowing
+    ("not sure of the name, but it's Mercy General on 5th St"), whatever the classifier says."""
+    return len(text.split()) <= 6 and (intent == "not_sure" or assessment.says_not_sure(text))
 
 
 def parse(slot: str, text: str, intent: str | None = None) -> object | None:

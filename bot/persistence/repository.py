@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.persistence.db import get_engine, session_scope
@@ -386,6 +386,10 @@ def case_summary(sender_id: str) -> dict[str, Any]:
 # --- privacy ---------------------------------------------------------------------------------
 
 
+# What is stored about a person, per table, in the order it is erased (messages before handoffs).
+_PERSON_MODELS = (Question, RecordsRequest, Assessment, Handoff, ShareLink, QuestionText, Conversation)
+
+
 def erase_person(sender_id: str) -> dict[str, int]:
     """Delete every row stored about ``sender_id``, Rasa's conversation history included."""
     counts: dict[str, int] = {}
@@ -393,15 +397,27 @@ def erase_person(sender_id: str) -> dict[str, int]:
         handoff_ids = list(session.scalars(select(Handoff.id).where(Handoff.sender_id == sender_id)))
         if handoff_ids:
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(handoff_ids)))
-        for model in (Question, RecordsRequest, Assessment, Handoff, ShareLink, QuestionText):
+        for model in _PERSON_MODELS:
             counts[model.__tablename__] = session.execute(delete(model).where(model.sender_id == sender_id)).rowcount
-        counts["conversations"] = session.execute(
-            delete(Conversation).where(Conversation.sender_id == sender_id)
-        ).rowcount
         if inspect(get_engine()).has_table(RASA_EVENTS_TABLE):
             counts[RASA_EVENTS_TABLE] = session.execute(
                 text(f"DELETE FROM {RASA_EVENTS_TABLE} WHERE sender_id = :sender_id"), {"sender_id": sender_id}
             ).rowcount
+    return counts
+
+
+def count_person_rows(sender_id: str) -> dict[str, int]:
+    """What :func:`erase_person` would delete now, per table, without deleting anything."""
+    counts: dict[str, int] = {}
+    with session_scope() as session:
+        for model in _PERSON_MODELS:
+            counts[model.__tablename__] = session.scalar(
+                select(func.count()).select_from(model).where(model.sender_id == sender_id)
+            )
+        if inspect(get_engine()).has_table(RASA_EVENTS_TABLE):
+            counts[RASA_EVENTS_TABLE] = session.scalar(
+                text(f"SELECT COUNT(*) FROM {RASA_EVENTS_TABLE} WHERE sender_id = :sender_id"), {"sender_id": sender_id}
+            )
     return counts
 
 

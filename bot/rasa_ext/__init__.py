@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+# The action that erases a person (actions/privacy.py); the tracker store drops the stored history
+# when it saves a turn that ran it, and the web app runs it through Rasa's API (no Rasa import).
+ERASE_ACTION_NAME = "action_erase_data"
+
 # Rasa's RegexMessageHandler unpacks texts like `/inform{"urgency":"weeks"}` or `/affirm@0.9`
 # (an intent name without spaces, optional confidence, optional JSON entities).
 _BUTTON_PAYLOAD = re.compile(r"^/[^\s{@]+(?:@[0-9.]+)?(?:\{.*\})?$", re.DOTALL)

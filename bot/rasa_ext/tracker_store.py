@@ -32,9 +32,8 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
+from bot.rasa_ext import ERASE_ACTION_NAME
 from bot.settings import Settings
-
-ERASE_ACTION_NAME = "action_erase_data"
 
 # Seconds a SQLite connection waits for a write lock. The web app, the action server and Rasa all
 # write to the same file; pysqlite's default of 5 s is short when a long erase is running.

@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.rasa_ext import ERASE_ACTION_NAME
 from bot.settings import Settings
 from bot.web import access_log, console, rasa_client, share, widget
 from bot.web import handoffs as handoff_actions
@@ -193,14 +194,31 @@ def get_records_requests(sender_id: SenderId) -> list[dict[str, Any]]:
     summary="Erase everything stored about the person",
     tags=["conversations"],
 )
-def delete_conversation(sender_id: SenderId, actor: Advocate) -> dict[str, Any]:
+async def delete_conversation(
+    sender_id: SenderId, actor: Advocate, client: HttpClient, settings: CurrentSettings
+) -> dict[str, Any]:
     """Questions, records requests, assessments, handoffs and Rasa's conversation history.
 
     Answers 200 with the rows erased per table even when there was nothing (erasing is idempotent).
     The audit log records who erased how many rows, but not whose: nothing of the person remains.
+
+    Deleting the rows while one of the person's turns is running would not be enough: when that
+    turn ends, Rasa's SQL tracker store writes the whole conversation back (it finds none stored)
+    and the turn's actions may have added rows. So the erase first runs as a turn of its own
+    through Rasa, whose per-conversation lock makes it wait for the running one; the erase action
+    deletes the rows and the tracker store the history. Then everything left (that turn's own
+    events, or all of it when Rasa could not be reached) is deleted here. Rasa answers 404 for a
+    person it has no conversation with, which leaves nothing to wait for.
     """
-    deleted = repository.erase_person(sender_id)
-    handoff_actions.audit(actor, "erase", rows=sum(deleted.values()))
+    deleted = await run_sync(repository.count_person_rows, sender_id)
+    try:
+        await rasa_client.execute_action(client, settings, sender_id, ERASE_ACTION_NAME)
+    except rasa_client.NoSuchConversation:
+        pass
+    except rasa_client.RasaDeliveryError as exc:
+        logger.warning("erase: Rasa did not run %s, deleting the rows directly: %s", ERASE_ACTION_NAME, exc)
+    await run_sync(repository.erase_person, sender_id)
+    await run_sync(handoff_actions.audit, actor, "erase", None, rows=sum(deleted.values()))
     return {"deleted": deleted}
 
 

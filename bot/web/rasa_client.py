@@ -30,6 +30,10 @@ class RasaDeliveryError(Exception):
     """Rasa did not take the events; the message says why in words an advocate can act on."""
 
 
+class NoSuchConversation(RasaDeliveryError):
+    """Rasa has no stored conversation with this person."""
+
+
 def advocate_message_event(text: str, author: str, message_id: int) -> dict[str, Any]:
     """A bot event the person sees as a normal reply; the metadata marks it as the advocate's.
 
@@ -64,6 +68,28 @@ async def append_events(
         raise RasaDeliveryError(f"Rasa is unreachable at {settings.rasa_url} ({type(exc).__name__}).") from exc
     if response.status_code != 200:
         raise RasaDeliveryError(f"Rasa refused the events (HTTP {response.status_code}).")
+
+
+async def execute_action(client: httpx.AsyncClient, settings: Settings, sender_id: str, action_name: str) -> None:
+    """Run ``action_name`` in the person's conversation, as Rasa runs a turn, without telling them.
+
+    Rasa holds its per-conversation lock for it, so it starts only after a turn in flight has been
+    saved. No ``output_channel``: what the action says is returned to us, not sent to the person.
+    (Rasa 3.6 marks this endpoint deprecated, with a warning in its log; it is the one way to run
+    an action under the conversation's lock from outside.) Raises :class:`NoSuchConversation`
+    when Rasa has never stored a conversation with ``sender_id``, else :class:`RasaDeliveryError`
+    (see :func:`append_events`).
+    """
+    url = f"{settings.rasa_url}/conversations/{quote(sender_id, safe=_PATH_SAFE)}/execute"
+    params = {"token": settings.rasa_api_token} if settings.rasa_api_token else {}
+    try:
+        response = await client.post(url, params=params, json={"name": action_name}, timeout=DELIVERY_TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise RasaDeliveryError(f"Rasa is unreachable at {settings.rasa_url} ({type(exc).__name__}).") from exc
+    if response.status_code == 404:
+        raise NoSuchConversation(f"Rasa has no conversation with this person to run {action_name} in.")
+    if response.status_code != 200:
+        raise RasaDeliveryError(f"Rasa refused to run {action_name} (HTTP {response.status_code}).")
 
 
 async def probe(client: httpx.AsyncClient, url: str) -> str:

@@ -146,3 +146,6 @@ def test_api_delete_erases_a_person(stack: Stack) -> None:
     stack.say(sender, "save this question: is it hereditary?")
     assert stack.api("DELETE", f"/api/conversations/{sender}").status_code == 200
     assert summary(stack, sender)["questions"] == []
+    tracker = stack.rasa_api("GET", f"/conversations/{sender}/tracker").json()
+    assert [e for e in tracker["events"] if e.get("event") in ("user", "bot")] == []
+    assert stack.say(sender, "hi"), "the person can start again after an erase they did not ask for in the chat"

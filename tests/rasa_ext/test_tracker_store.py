@@ -32,7 +32,8 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
 from bot.persistence import repository
-from bot.rasa_ext.tracker_store import ERASE_ACTION_NAME, DatabaseUrlTrackerStore
+from bot.rasa_ext import ERASE_ACTION_NAME
+from bot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
 
 STORE_PATH = "bot.rasa_ext.tracker_store.DatabaseUrlTrackerStore"
 

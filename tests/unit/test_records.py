@@ -16,10 +16,11 @@ def test_the_classifier_saying_not_sure_is_enough() -> None:
     assert records.parse("record_format", "hmm", "not_sure") == records.SKIP
 
 
-def test_a_long_answer_that_mentions_not_knowing_is_still_the_answer() -> None:
+@pytest.mark.parametrize("intent", [None, "not_sure"])
+def test_a_long_answer_that_mentions_not_knowing_is_still_the_answer(intent: str | None) -> None:
     reply = "the clinic on Main St, I don't know its name but it's next to the pharmacy"
 
-    assert records.parse("provider", reply) == reply
+    assert records.parse("provider", reply, intent) == reply
 
 
 @pytest.mark.parametrize(("slot", "reply", "value"), [("provider", "Mercy General", "Mercy General"),

@@ -64,9 +64,15 @@ class FakeRasa:
     url: str
     requests: list[RecordedRequest] = field(default_factory=list)
     tracker_status: int = 200
+    # Runs when an action is executed, standing in for what Rasa does meanwhile (a turn in flight).
+    on_execute: Callable[[], None] | None = None
+    execute_status: int = 200
 
     def tracker_posts(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == "POST" and r.path.endswith("/tracker/events")]
+
+    def executions(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == "POST" and r.path.endswith("/execute")]
 
 
 def _handler_for(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
@@ -96,6 +102,10 @@ def _handler_for(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
             request = self._record(json.loads(self.rfile.read(length) or b"null"))
             if request.path.endswith("/tracker/events"):
                 self._answer(fake.tracker_status, {"sender_id": "x", "events": []})
+            elif request.path.endswith("/execute"):
+                if fake.on_execute is not None:
+                    fake.on_execute()
+                self._answer(fake.execute_status, {"tracker": {"sender_id": "x", "events": []}, "messages": []})
             else:
                 self._answer(404, {"error": "not found"})
 

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from bot.persistence import repository
-from bot.persistence.db import dispose_engines
+from bot.persistence.db import dispose_engines, get_engine
 from bot.web.rasa_client import BACK_TO_BOT_TEXT
+from tests.web.conftest import rasa_events
 
 if TYPE_CHECKING:
     from tests.web.conftest import AddEvent, FakeRasa
@@ -234,6 +236,50 @@ def test_delete_erases_everything_about_the_person(
     again = client.delete("/api/conversations/person-1", headers=auth)
     assert again.status_code == 200
     assert set(again.json()["deleted"].values()) == {0}
+
+
+def test_delete_also_erases_what_a_turn_in_flight_saves_meanwhile(
+    client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa, add_event: AddEvent, rasa_token: str
+) -> None:
+    """The erase runs through Rasa too, whose lock waits for the person's running turn; whatever that
+    turn saved after the first erase (its tracker, a question its action stored) is gone at the end."""
+    repository.add_questions("+15550100", ["Is it curable?"])
+    add_event("+15550100", "user", 1.0, text="is it curable")
+
+    def turn_in_flight_finishes() -> None:
+        add_event("+15550100", "user", 1.0, text="is it curable")
+        repository.add_questions("+15550100", ["What are my options?"])
+
+    fake_rasa.on_execute = turn_in_flight_finishes
+
+    response = client.delete("/api/conversations/+15550100", headers=auth)
+
+    assert response.status_code == 200
+    assert response.json()["deleted"]["questions"] == 1
+    [execute] = fake_rasa.executions()
+    assert execute.path == "/conversations/+15550100/execute"
+    assert execute.body == {"name": "action_erase_data"}
+    assert execute.query == {"token": [rasa_token]}  # no output_channel: the person is not messaged
+    assert repository.list_questions("+15550100") == []
+    assert client.get("/api/conversations/+15550100", headers=auth).json()["questions"] == []
+    events_left = select(func.count()).select_from(rasa_events).where(rasa_events.c.sender_id == "+15550100")
+    with get_engine().connect() as connection:
+        assert connection.execute(events_left).scalar_one() == 0
+
+
+@pytest.mark.parametrize("rasa_answers", [404, 500])
+def test_delete_erases_the_rows_whatever_rasa_answers(
+    client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa, rasa_answers: int
+) -> None:
+    """404: Rasa never talked to this person (rows from the API only); 500: e.g. the action server is down."""
+    fake_rasa.execute_status = rasa_answers
+    repository.add_questions("person-9", ["Is it hereditary?"])
+
+    response = client.delete("/api/conversations/person-9", headers=auth)
+
+    assert response.status_code == 200
+    assert response.json()["deleted"]["questions"] == 1
+    assert repository.list_questions("person-9") == []
 
 
 @pytest.mark.parametrize(
