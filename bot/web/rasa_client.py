@@ -16,6 +16,9 @@ from bot.settings import Settings
 
 HEALTH_TIMEOUT = 1.0
 DELIVERY_TIMEOUT = 10.0
+# An erase waits for the person's running turn to finish: as long as Rasa would let that turn hold
+# the conversation's lock (the lock store's default lifetime), or the race comes back.
+ERASE_TIMEOUT = 60.0
 # Rasa's router (Sanic) does not percent-decode ``conversation_id``, so every character that may
 # stand unencoded in a URL path is sent as it is (phone numbers keep their "+", "whatsapp:" its ":").
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -83,7 +86,7 @@ async def execute_action(client: httpx.AsyncClient, settings: Settings, sender_i
     url = f"{settings.rasa_url}/conversations/{quote(sender_id, safe=_PATH_SAFE)}/execute"
     params = {"token": settings.rasa_api_token} if settings.rasa_api_token else {}
     try:
-        response = await client.post(url, params=params, json={"name": action_name}, timeout=DELIVERY_TIMEOUT)
+        response = await client.post(url, params=params, json={"name": action_name}, timeout=ERASE_TIMEOUT)
     except httpx.HTTPError as exc:
         raise RasaDeliveryError(f"Rasa is unreachable at {settings.rasa_url} ({type(exc).__name__}).") from exc
     if response.status_code == 404:
