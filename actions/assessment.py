@@ -9,12 +9,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_value, remember_channel
+from actions.common import entity_value, latest_text, leave_paused, other_form_waiting, remember_channel
 from actions.forms import AnswerFormValidation
 from bot.logic import assessment, messages, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 
+FORM = "assessment_form"
 ANSWER_SLOTS = ("urgency", "diagnosis_certainty", "rare_condition", "not_improving", "insurer_requires", "confidence")
 NEXT_STEP_BUTTONS = [
     {"title": "How to ask my doctor", "payload": "/ask_doctor"},
@@ -38,6 +39,21 @@ def case_slots_from_message(tracker: Tracker) -> dict[str, Any]:
     return facts
 
 
+def answers_in_message(tracker: Tracker) -> dict[str, Any]:
+    """Everything the latest message says for the assessment: named condition and treatment, and
+    answers given without being asked ("surgery in 2 weeks", "the doctors disagree")."""
+    facts = case_slots_from_message(tracker)
+    for slot, code in assessment.facts_in_text(latest_text(tracker)).items():
+        facts.setdefault(slot, code)  # a known-rare condition outranks "it's pretty common"
+    return facts
+
+
+def noted_words(facts: dict[str, Any]) -> str:
+    """ "breast cancer, mastectomy, and that treatment starts in 1 to 4 weeks": what was noted."""
+    names = [facts[k] for k in ("condition", "treatment") if facts.get(k)]
+    return assessment.join_words(names + assessment.fact_words(facts))
+
+
 async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
     """Store condition/treatment (canonical, with category) on the person's case row."""
     stored: dict[str, str | None] = {}
@@ -57,13 +73,26 @@ class ActionStartAssessment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
-        facts = case_slots_from_message(tracker)
+        facts = answers_in_message(tracker)
         await remember_case_facts(tracker, facts)
-        dispatcher.utter_message(text=messages.ASSESSMENT_INTRO)
-        known = [facts[k] for k in ("condition", "treatment") if facts.get(k)]
-        if known:
-            dispatcher.utter_message(text=f"I've noted: {' and '.join(known)}. I won't ask about that again.")
-        return [SlotSet(k, v) for k, v in facts.items()] + [SlotSet("paused_form", None)]
+        relation = tracker.get_slot("relation")
+        dispatcher.utter_message(
+            text=messages.assessment_intro(vocabulary.relation_display(relation) if relation else None)
+        )
+        if facts:
+            dispatcher.utter_message(text=f"I've noted: {noted_words(facts)}. I won't ask about that again.")
+        return [*fresh_start(tracker), *(SlotSet(k, v) for k, v in facts.items()), *leave_paused(tracker, FORM)]
+
+
+def fresh_start(tracker: Tracker) -> list[EventType]:
+    """A finished assessment's answers are cleared before another one, a paused one's are kept.
+
+    Without this a second assessment (for another family member, or after the plan changed)
+    would skip every question and repeat the old result.
+    """
+    if tracker.get_slot("recommendation") is None or tracker.get_slot("paused_form") == FORM:
+        return []
+    return [SlotSet(slot, None) for slot in ("condition", "treatment", *ANSWER_SLOTS, "recommendation")]
 
 
 class ValidateAssessmentForm(AnswerFormValidation):
@@ -75,15 +104,23 @@ class ValidateAssessmentForm(AnswerFormValidation):
             named = entity_value(tracker, slot)
             if named:
                 return named
+            if vocabulary.lookup(slot, text) is None and _answers_something_else(slot, text):
+                return None
         return assessment.parse_answer(slot, text, intent)
 
     def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
-        extra = {k: v for k, v in case_slots_from_message(tracker).items() if k != slot and not tracker.get_slot(k)}
         if slot == "condition":
             mention = vocabulary.lookup("condition", value)
             if mention is not None and mention.category == "rare":
-                extra["rare_condition"] = "yes"
-        return extra
+                return {"rare_condition": "yes"}
+        return {}
+
+    def unasked_answers(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        return answers_in_message(tracker)
+
+    def noted(self, answers: dict[str, Any], answered: bool) -> str:
+        words = noted_words(answers)
+        return f"I've also noted {words}." if answered else f"Thanks, I've noted {words}."
 
     async def validate_condition(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -96,6 +133,16 @@ class ValidateAssessmentForm(AnswerFormValidation):
     ) -> dict[str, Any]:
         await remember_case_facts(tracker, {"treatment": value})
         return {"treatment": value}
+
+
+def _answers_something_else(slot: str, text: str) -> bool:
+    """Whether a reply naming no condition/treatment is about another question instead.
+
+    Those two questions take the person's own words, so without this "my dad is terrified" would
+    become the diagnosis. "It's a rare one called Kikuchi" still is one: rarity describes it.
+    """
+    facts = set(assessment.facts_in_text(text))
+    return bool(facts - {"rare_condition"} if slot == "condition" else facts)
 
 
 def _ask_action(slot: str) -> type:
@@ -135,5 +182,8 @@ class ActionAssessmentResult(Action):
                 result, answers.get("condition"), answers.get("treatment"), relation=tracker.get_slot("relation")
             )
         )
+        waiting = other_form_waiting(tracker, FORM)
+        if waiting:
+            dispatcher.utter_message(text=waiting)
         dispatcher.utter_message(text="What would you like to do next?", buttons=NEXT_STEP_BUTTONS)
-        return [SlotSet("recommendation", result.level), SlotSet("paused_form", None)]
+        return [SlotSet("recommendation", result.level), *leave_paused(tracker, FORM)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -22,6 +23,17 @@ SOFT_INTERRUPTS = frozenset({"faq", "explain", "medical_advice", "bot_challenge"
 # Notebook commands are not questions ("save: ask about parking", "show my list"), but they are
 # never an answer to a form's question either: handled, then the form asks again.
 NOTEBOOK_INTERRUPTS = frozenset({"add_question", "list_questions"})
+# Another journey ("I need his records" while asked about the treatment): never an answer, or it
+# would become the treatment. The form is paused (say "continue" to come back) and the other
+# journey starts (data/stories/form_interruptions.yml). A form's own journey is an answer there:
+# "records from Mercy" inside the records form names the records.
+JOURNEY_SWITCHES = frozenset(
+    {
+        "start_assessment", "request_records", "records_status", "ask_doctor", "doctor_pushback",
+        "suggest_questions", "print_questions", "remove_question", "edit_question", "clear_questions",
+    }
+)  # fmt: skip
+OWN_JOURNEY = {"assessment_form": "start_assessment", "records_form": "request_records"}
 # Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
 INTERRUPT_CONFIDENCE = 0.7
 _QUESTION = re.compile(
@@ -42,6 +54,7 @@ _LEAVE_FORM = re.compile(
     re.IGNORECASE,
 )
 FORMS = ("assessment_form", "records_form")
+FORM_TOPICS = {"assessment_form": "the second-opinion questions", "records_form": "your records letter"}
 
 
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
@@ -61,6 +74,9 @@ def is_interruption(tracker: Tracker) -> bool:
     if confidence < INTERRUPT_CONFIDENCE:
         return False
     if name in HARD_INTERRUPTS or name in NOTEBOOK_INTERRUPTS:
+        return True
+    form = tracker.active_loop.get("name") if tracker.active_loop else None
+    if name in JOURNEY_SWITCHES and name != OWN_JOURNEY.get(form or ""):
         return True
     return name in SOFT_INTERRUPTS and bool(_QUESTION.search(latest_text(tracker)))
 
@@ -83,4 +99,69 @@ async def remember_channel(tracker: Tracker) -> None:
 
 
 def clear_pending() -> list[dict[str, Any]]:
-    return [SlotSet("pending_confirmation", None), SlotSet("pending_question", None)]
+    return [
+        SlotSet("pending_confirmation", None),
+        SlotSet("pending_question", None),
+        SlotSet("pending_offer", None),
+    ]
+
+
+def fresh_pending(tracker: Tracker) -> str | None:
+    """What the bot asked the person to confirm in its last turn, or None once they moved on.
+
+    `pending_confirmation` stays set until a yes or no clears it, but a "yes" only answers the
+    question just asked: someone who was asked "delete everything?", then read an FAQ that ends
+    "Want help with your records?" and said "ok" must get their records help, never the erase.
+    So only a value set between the previous message and this one counts.
+    """
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest_message:
+                return None
+            seen_latest_message = True
+        elif seen_latest_message and kind == "slot" and event.get("name") == "pending_confirmation":
+            return event.get("value")
+    return None
+
+
+_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$", re.DOTALL)
+
+
+def press(payload: str, tracker: Tracker) -> list[EventType]:
+    """Events that make the bot go on as if the person had just pressed the button ``payload``.
+
+    "Yes" to "Want help requesting your records?" must do exactly what the offered button does,
+    forms and rules included, on every channel. Rasa decides the next action from the latest
+    message, so the action that read the "yes" hands Rasa that button's message (after the
+    `action_listen` every message follows), and the rules for the button take it from there.
+    """
+    match = _PAYLOAD.match(payload)
+    if not match:
+        raise ValueError(f"not a button payload: {payload!r}")
+    entities = json.loads(match.group("entities") or "{}")
+    parse_data = {
+        "text": payload,
+        "intent": {"name": match.group("intent"), "confidence": 1.0},
+        "entities": [{"entity": name, "value": value} for name, value in entities.items()],
+    }
+    channel = tracker.get_latest_input_channel()
+    return [ActionExecuted("action_listen"), UserUttered(payload, parse_data, input_channel=channel)]
+
+
+def leave_paused(tracker: Tracker, form: str) -> list[EventType]:
+    """Events for starting or finishing ``form``: its own pause is over, another form's stays.
+
+    "I need his records" in the middle of the assessment pauses the assessment and starts the
+    records letter; the assessment must still be there to "continue" once the letter is done.
+    """
+    return [SlotSet("paused_form", None)] if tracker.get_slot("paused_form") == form else []
+
+
+def other_form_waiting(tracker: Tracker, form: str) -> str | None:
+    """ "We were in the middle of ...", when another form than ``form`` is paused."""
+    paused = tracker.get_slot("paused_form")
+    if paused in FORM_TOPICS and paused != form:
+        return f'We were in the middle of {FORM_TOPICS[paused]}. Say "continue" to pick up where we left off.'
+    return None

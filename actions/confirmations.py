@@ -1,7 +1,8 @@
 """Yes / no replies outside forms, routed by what the bot last offered (`pending_confirmation`).
 
 One action per answer keeps the rules trivial ("affirm → action_confirm_pending") and puts the
-decision in tested Python instead of many competing rules.
+decision in tested Python instead of many competing rules. Only a question asked in the bot's last
+turn is answered (`fresh_pending`): a "yes" two topics later never deletes anything.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import clear_pending
+from actions.common import clear_pending, fresh_pending, press
 from actions.handoff import start_handoff
 from actions.sharing import send_questions_by_text
 from bot.logic import messages
@@ -25,7 +26,10 @@ class ActionConfirmPending(Action):
         return "action_confirm_pending"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        pending = tracker.get_slot("pending_confirmation")
+        pending = fresh_pending(tracker)
+        if pending == "offer" and tracker.get_slot("pending_offer"):
+            # "Want help requesting your records?" - "sure": as if the offered button was pressed.
+            return [*clear_pending(), *press(tracker.get_slot("pending_offer"), tracker)]
         if pending == "erase_data":
             return [*clear_pending(), FollowupAction(ERASE_ACTION_NAME)]
         if pending == "handoff":
@@ -64,7 +68,7 @@ class ActionDeclinePending(Action):
         return "action_decline_pending"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        pending = tracker.get_slot("pending_confirmation")
+        pending = fresh_pending(tracker)
         if pending in ("erase_data", "clear_questions"):
             dispatcher.utter_message(text=messages.NOTHING_CHANGED)
         elif pending == "handoff":

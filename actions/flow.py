@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import FORM_TOPICS
 from actions.handoff import pause_active_form, start_handoff
 from bot.logic import assessment, messages, records
 
@@ -37,7 +38,8 @@ class ActionPauseForm(Action):
         return "action_pause_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=messages.FORM_PAUSED)
+        form = tracker.active_loop.get("name") if tracker.active_loop else None
+        dispatcher.utter_message(text=messages.FORM_PAUSED.format(topic=FORM_TOPICS.get(form or "", "here")))
         return pause_active_form(tracker)
 
 

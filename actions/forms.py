@@ -4,7 +4,8 @@ Every form slot uses a `custom` mapping, so this is the one place that decides w
 answers the question being asked. An interrupting request ("what does that mean?", "talk to a
 person", a crisis) extracts nothing, so Rasa rejects the form turn and the interrupt rules answer.
 Anything else either fills the asked slot or gets a friendly "I didn't catch that" and the same
-question again — the person is never silently stuck.
+question again — the person is never silently stuck. A form can also keep answers a reply gives
+to its other, still-empty questions (`unasked_answers`), so nobody is asked what they already said.
 """
 
 from __future__ import annotations
@@ -41,6 +42,23 @@ class AnswerFormValidation(FormValidationAction):
         """Slots a given answer fills besides the asked one (e.g. a known-rare condition)."""
         return {}
 
+    def unasked_answers(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """Answers the reply gives to this form's other questions without being asked.
+
+        None by default: only a form whose questions people answer ahead of time ("she's scared"
+        while asked about insurance) and that can read them safely overrides this. Answers to
+        questions that already have one are dropped by the caller, never overwritten.
+        """
+        return {}
+
+    def noted(self, answers: dict[str, Any], answered: bool) -> str:
+        """What to say about the kept `unasked_answers`, so the person knows they won't be asked.
+
+        `answered` tells whether the reply also answered the asked question (otherwise it is asked
+        again right after this).
+        """
+        return "Thanks, I've noted that too." if answered else "Thanks, I've noted that."
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -50,8 +68,15 @@ class AnswerFormValidation(FormValidationAction):
         intent, _ = latest_intent(tracker)
         button_value = entity_value(tracker, slot)
         value = button_value if button_value is not None else self.parse(slot, latest_text(tracker), intent, tracker)
-        if value is None:
+        extra = {} if value is None else self.extra_slots(slot, value, tracker)
+        form_slots = self.domain_slots(domain)
+        unasked = {
+            k: v
+            for k, v in self.unasked_answers(slot, tracker).items()
+            if k != slot and k not in extra and k in form_slots and tracker.get_slot(k) is None
+        }
+        if unasked:
+            dispatcher.utter_message(text=self.noted(unasked, answered=value is not None))
+        elif value is None:
             dispatcher.utter_message(text=self.not_answered(slot, latest_text(tracker), intent))
-            return [SlotSet(slot, None)]
-        extra = self.extra_slots(slot, value, tracker)
-        return [SlotSet(slot, value)] + [SlotSet(k, v) for k, v in extra.items()]
+        return [SlotSet(slot, value)] + [SlotSet(k, v) for k, v in {**unasked, **extra}.items()]

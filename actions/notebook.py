@@ -27,7 +27,9 @@ LIST_BUTTONS = [
 ]
 
 
-async def show_list(dispatcher: CollectingDispatcher, sender_id: str, intro: str = "") -> list[dict[str, Any]]:
+async def show_list(
+    dispatcher: CollectingDispatcher, sender_id: str, intro: str = "", buttons: list[dict[str, str]] = LIST_BUTTONS
+) -> list[dict[str, Any]]:
     questions = await run_sync(repository.list_questions, sender_id)
     if not questions:
         dispatcher.utter_message(
@@ -37,7 +39,7 @@ async def show_list(dispatcher: CollectingDispatcher, sender_id: str, intro: str
         )
     else:
         text = notebook.format_question_list(questions)
-        dispatcher.utter_message(text=(intro + "\n" if intro else "") + text, buttons=LIST_BUTTONS)
+        dispatcher.utter_message(text=(intro + "\n" if intro else "") + text, buttons=buttons)
     return questions
 
 
@@ -60,12 +62,17 @@ class ActionAddQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
         chosen = chosen_suggestions(tracker)
-        texts = chosen or notebook.extract_questions(latest_text(tracker))
+        ready_made = entity_value(tracker, "question")  # a "Save this question" button
+        texts = chosen or ([notebook.tidy_question(ready_made)] if ready_made else None)
+        texts = texts or notebook.extract_questions(latest_text(tracker))
         if not texts:
             dispatcher.utter_message(text="Sure — what's the question? Type it and I'll save it.")
             return []
-        added = await run_sync(repository.add_questions, tracker.sender_id, texts, "suggested" if chosen else "person")
+        source = "suggested" if chosen or ready_made else "person"
+        added = await run_sync(repository.add_questions, tracker.sender_id, texts, source)
         total = len(await run_sync(repository.list_questions, tracker.sender_id))
+        # Picking from the suggestions may go on ("and 4"): the choice stays open for one more turn.
+        still_choosing = [SlotSet("pending_confirmation", "save_suggestions")] if chosen else []
         if not added:
             dispatcher.utter_message(text=f"That's already on your list ({total} saved).")
         else:
@@ -77,7 +84,7 @@ class ActionAddQuestion(Action):
                     {"title": "Suggest more", "payload": "/suggest_questions"},
                 ],
             )
-        return []
+        return still_choosing
 
 
 class ActionSuggestQuestions(Action):
@@ -133,18 +140,21 @@ class ActionRemoveQuestion(Action):
         return "action_remove_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        number = notebook.parse_number(latest_text(tracker))
-        if number is None:
-            questions = await show_list(dispatcher, tracker.sender_id)
-            if questions:
-                dispatcher.utter_message(text='Which one should I remove? Say e.g. "remove 2".')
-            return []
-        removed = await run_sync(repository.remove_question, tracker.sender_id, number)
-        if removed is None:
-            await show_list(dispatcher, tracker.sender_id, intro=f"There's no question number {number}.")
-        else:
-            await show_list(dispatcher, tracker.sender_id, intro=f"Removed: \"{removed['text']}\"")
-        return []
+        numbers = notebook.parse_numbers(latest_text(tracker))
+        if not numbers:
+            # "Remove one" names no question: ask, never guess (a wrong guess deletes a question).
+            questions = await show_list(dispatcher, tracker.sender_id, buttons=[])
+            if not questions:
+                return []
+            dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
+            return [SlotSet("pending_confirmation", "remove_question")]
+        removed, missing = await run_sync(repository.remove_questions, tracker.sender_id, numbers)
+        intro = [f'Removed: "{question["text"]}"' for question in removed]
+        if missing:
+            listed = ", ".join(str(number) for number in missing)
+            intro.append(f"There's no question number {listed}.")
+        await show_list(dispatcher, tracker.sender_id, intro="\n".join(intro))
+        return [SlotSet("pending_confirmation", None)]
 
 
 class ActionEditQuestion(Action):

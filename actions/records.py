@@ -10,13 +10,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, remember_channel
+from actions.common import latest_text, leave_paused, other_form_waiting, remember_channel
 from actions.forms import AnswerFormValidation
 from bot.logic import letters, messages, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 
+FORM = "records_form"
 RECORDS_SLOTS = tuple(records.QUESTIONS)
+WRITE_REQUEST_BUTTON = {"title": "Write a request", "payload": "/request_records"}
 
 
 class ActionStartRecords(Action):
@@ -35,9 +37,8 @@ class ActionStartRecords(Action):
             kinds = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
             dispatcher.utter_message(text=f"I've noted the records you named: {kinds}. I won't ask about that again.")
         # A new request starts blank otherwise: a second letter may go to another clinic.
-        return [SlotSet(slot, named if slot == "record_types" and named else None) for slot in RECORDS_SLOTS] + [
-            SlotSet("paused_form", None)
-        ]
+        fresh = [SlotSet(slot, named if slot == "record_types" and named else None) for slot in RECORDS_SLOTS]
+        return [*fresh, *leave_paused(tracker, FORM)]
 
 
 class ValidateRecordsForm(AnswerFormValidation):
@@ -89,6 +90,9 @@ class ActionRecordsRequest(Action):
         await run_sync(repository.create_records_request, tracker.sender_id, letter=letter, **fields)
         dispatcher.utter_message(text="Here is your letter. Copy it, sign it, and send it to the records office:")
         dispatcher.utter_message(text=letter)
+        relation = tracker.get_slot("relation")
+        if relation:
+            dispatcher.utter_message(text=letters.caregiver_note(relation))
         dispatcher.utter_message(
             text=(
                 'I\'ve saved it. They must respond within 30 days. Ask me "any news on my records?" '
@@ -99,7 +103,10 @@ class ActionRecordsRequest(Action):
                 {"title": "Back to menu", "payload": "/help"},
             ],
         )
-        return [SlotSet("paused_form", None)]
+        waiting = other_form_waiting(tracker, FORM)
+        if waiting:
+            dispatcher.utter_message(text=waiting)
+        return leave_paused(tracker, FORM)
 
 
 class ActionRecordsStatus(Action):
@@ -111,9 +118,9 @@ class ActionRecordsStatus(Action):
         if not requests:
             dispatcher.utter_message(
                 text="You don't have a records request with me yet. Want to write one now?",
-                buttons=[{"title": "Write a request", "payload": "/request_records"}],
+                buttons=[WRITE_REQUEST_BUTTON],
             )
-            return []
+            return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", WRITE_REQUEST_BUTTON["payload"])]
         for request in requests:
             created = datetime.fromisoformat(request["created_at"]).date()
             dispatcher.utter_message(

@@ -373,6 +373,54 @@ _JUDGEMENT = re.compile("|".join(f"(?:{pattern})" for pattern in _JUDGEMENT_PATT
 _PROCESS = re.compile(_ABOUT_THE_PROCESS, re.IGNORECASE)
 
 
+# A statement naming a condition may still be a request for something else ("i have lupus and need
+# my records"): only a plain telling of the situation counts.
+_OTHER_REQUEST = re.compile(
+    r"\b(?:records?|chart|letter|insurance|insurer|medicare|bills?|billing|cost|pay|questions?|list"
+    r"|delete|erase|forget|person|human|advocate|agent|someone)\b",
+    re.IGNORECASE,
+)
+
+
+# How people say what they were told: "was diagnosed with", "dx'd w/", "told me i have", "found
+# out", "results came back", "my mom has", "it's". Without such words a condition in a statement
+# may be part of anything ("for my prostate cancer is surgery or radiation better").
+_TELLING = re.compile(
+    r"\b(?:diagnos\w*|dx(?:'?d|ed)?|told|found\s+out|finding\s+out|turns?\s+out|turned\s+out|came\s+back"
+    r"|results?|biopsy|scan|confirmed|(?:i|i'?ve|he|she|they|we|my\s+\w+|mom|dad|son|daughter|husband|wife)"
+    r"\s+(?:has|have|had|got|is\s+living\s+with)|it'?s|its|it\s+is)\b",
+    re.IGNORECASE,
+)
+# Anything that reads as a question, also without "?": question words anywhere, a request for a
+# recommendation, a choice between options.
+_QUESTION_LIKE = re.compile(
+    r"\?|\b(?:what|whats|what's|wat|who|whom|whose|where|wheres|when|which|why|how|hows|any\s+(?:recs?|"
+    r"recommendations?|advice|ideas?|tips?)|recommend\w*|better|worse|or\s+not|should|shud|could|would|can"
+    r"|worried|worry|wondering|wonder|afraid)\b"
+    r"|\b(?:do|does|did|is|are|am|will)\s+(?:\w+\s+)?(?:i|you|u|he|she|they|we|it|my|his|her|their|the|second|2nd"
+    r"|other|another|doctors?|opinions?)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_the_situation(text: str) -> bool:
+    """Whether a message is the person telling what they were diagnosed with, not asking anything.
+
+    The caller has found a (not negated) condition in it. "i was told i have MS", "my wife got
+    diagnosed with lymphoma" or "got my biopsy results, its melanoma" start the assessment with
+    what they said; a classifier that takes them for "not sure", an FAQ or a request for advice
+    would answer something nobody asked. Precision first: it needs words of telling and nothing
+    that reads as a question or another request.
+    """
+    text = " ".join(text.replace("\u2019", "'").split())
+    return (
+        bool(_TELLING.search(text))
+        and not _ASKING.search(text)
+        and not _QUESTION_LIKE.search(text)
+        and not _OTHER_REQUEST.search(text)
+    )
+
+
 def asks_for_medical_judgement(text: str) -> bool:
     """Whether the message can only be a request for a medical judgement about someone's case."""
     text = " ".join(text.replace("\u2019", "'").split())

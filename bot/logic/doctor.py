@@ -8,6 +8,8 @@ family member) makes them feel like their own.
 
 from __future__ import annotations
 
+import re
+
 from bot.logic import vocabulary
 
 REASSURANCE = (
@@ -32,14 +34,6 @@ PUSHBACK_ADVICE = (
     "- If the relationship doesn't feel right, it's your right to switch doctors."
 )
 
-_HER = frozenset(
-    """mom mother mum mommy wife daughter sister grandma grandmother nana aunt girlfriend fiancee
-    niece stepmom stepmother mother-in-law sister-in-law""".split()
-)
-_HIS = frozenset(
-    """dad father daddy husband son brother grandpa grandfather uncle boyfriend fiance nephew
-    stepdad stepfather father-in-law brother-in-law""".split()
-)
 _ACRONYMS = frozenset(
     """ms als copd acl mcl afib cll aml cml nhl ibd ra sle ckd chf cad tavr cabg pci hiv pcos
     dcis gist nsclc sclc""".split()
@@ -117,7 +111,7 @@ def doctor_scripts(condition: str | None, treatment: str | None, relation: str |
 
 def _caregiver_scripts(condition: str, treatment: str, who: str, *, cancer: bool, kind: str) -> list[str]:
     """The same three sentences, spoken by someone helping the patient ("we", "my mom's")."""
-    pronoun = _pronoun(who)
+    pronoun = vocabulary.relation_pronouns(who)
     on_condition = f" on {pronoun['possessive']} {condition}" if condition else ""
     if kind == "course":
         before = f"Before my {who} starts {treatment}"
@@ -140,15 +134,6 @@ def _records_detail(kind: str, *, cancer: bool) -> str:
     if kind == "procedure":
         return ", including the scans and your treatment plan,"
     return ", test results and your treatment plan"
-
-
-def _pronoun(who: str) -> dict[str, str]:
-    relation = who.lower()
-    if relation in _HER:
-        return {"subject": "She", "object": "her", "possessive": "her"}
-    if relation in _HIS:
-        return {"subject": "He", "object": "him", "possessive": "his"}
-    return {"subject": "They", "object": "them", "possessive": "their"}
 
 
 def _name(entity: str, value: str | None, *, max_words: int) -> str:
@@ -202,3 +187,36 @@ def _treatment_kind(treatment: str) -> str:
 
 def _with_article(treatment: str) -> str:
     return treatment if treatment.lower().endswith(_NO_ARTICLE_ENDINGS) else f"the {treatment}"
+
+
+# "How do I bring up a second opinion with my surgeon?", "what should I say to my doctor about
+# wanting a second look", "help me ask for a referral": a request for the words to use. Both parts
+# are needed - how to say it, and that it is about another opinion - and nothing about records,
+# insurance or a person, which have journeys of their own.
+_HOW_TO_SAY = re.compile(
+    r"\b(?:how\s+(?:do|can|should|would|could|to)\s+(?:i\s+|we\s+|my\s+\w+\s+|he\s+|she\s+)?(?:even\s+|best\s+)?"
+    r"(?:ask|tell|bring\s+(?:it|this|that)\s+up|bring\s+up|raise|approach|mention|phrase|word|talk\s+to)"
+    r"|what\s+(?:exactly\s+)?(?:should|do|can|would)\s+(?:i|we)\s+(?:say|tell|write)\s+(?:to|when|in)"
+    r"|(?:words|script|way)\s+(?:i\s+can\s+use\s+)?to\s+(?:ask|tell|say)|help\s+me\s+(?:ask|talk\s+to|tell|word))\b",
+    re.IGNORECASE,
+)
+_ANOTHER_OPINION = re.compile(
+    r"\b(?:(?:second|2nd|another|other|new|third|3rd)\s+(?:opinion|look|doctor|dr|specialist|surgeon)"
+    r"|someone\s+else|somewhere\s+else|refer\w*)\b",
+    re.IGNORECASE,
+)
+_OTHER_JOURNEY = re.compile(
+    r"\b(?:records?|chart|insurance|insurer|advocate|person|human|questions?\s+(?:to|for)|what\s+to\s+ask|results)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_words(text: str) -> bool:
+    """Whether the message asks how to ask the doctor for another opinion (the `ask_doctor` journey).
+
+    Precision first: on the training data it matches only ask_doctor examples. The classifier
+    confuses these with FAQs that share their words ("bring up" / "what to bring"), and the
+    scripts are what the person needs.
+    """
+    text = " ".join(text.replace("\u2019", "'").split())
+    return bool(_HOW_TO_SAY.search(text) and _ANOTHER_OPINION.search(text) and not _OTHER_JOURNEY.search(text))

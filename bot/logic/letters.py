@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.logic import vocabulary
+
 # Ordered as a records office thinks of them; the labels are what the person sees in chat.
 RECORD_TYPES: dict[str, str] = {
     "visit_notes": "Office and visit notes",
@@ -258,6 +260,24 @@ def records_request_letter(
         f"Phone or email: {BLANK}",
     ]
     return "\n".join(lines)
+
+
+def caregiver_note(relation: str) -> str:
+    """For someone requesting a family member's records: who signs, and how the copies reach them.
+
+    The right of access is the patient's (45 CFR 164.524). A personal representative, such as an
+    agent under a health care power of attorney or the parent of a minor, has the same right
+    (164.502(g)); otherwise the patient signs and may direct the copies to someone else in writing
+    (164.524(c)(3)(ii)). A caregiver who sends the letter in their own name is simply refused.
+    """
+    who = vocabulary.relation_display(relation)
+    pronouns = vocabulary.relation_pronouns(relation)
+    return (
+        f"Because these are {who}'s records, the letter is written for {pronouns['object']} to sign. "
+        f"If you have the legal right to act for {pronouns['object']} (for example a health care power of "
+        "attorney, or as the parent of a child), you can sign it yourself and attach a copy of that paper. "
+        f"Or {pronouns['subject'].lower()} can sign it and add a line asking the office to send the copies to you."
+    )
 
 
 def follow_up_advice(created: date, today: date) -> str:

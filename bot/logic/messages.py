@@ -39,10 +39,34 @@ def welcome_back(question_count: int, records_count: int) -> str:
     return "Welcome back. You have " + " and ".join(parts) + " with me." if parts else ""
 
 
-ASSESSMENT_INTRO = (
-    "Let's work out together whether a second opinion makes sense for you. I'll ask a few short "
-    'questions. You can answer "not sure" to any of them, ask "what does that mean?", or say '
-    '"stop" to pause.'
+def assessment_intro(who: str | None = None) -> str:
+    """The assessment's opening. `who` ("your mom") when a caregiver asks for someone else: the
+    decision is about that person, and "for you" would sound as if the caregiver were the patient."""
+    return (
+        f"Let's work out together whether a second opinion makes sense for {who or 'you'}. I'll ask a "
+        'few short questions. You can answer "not sure" to any of them, ask "what does that mean?", '
+        'or say "stop" to pause.'
+    )
+
+
+COMFORT = (
+    "It's completely normal to feel this way. A new diagnosis is a lot to take in, for you and for "
+    "the people who love you. You don't have to figure it all out today: we can take it one small "
+    "step at a time.\n"
+    "If you ever feel you can't cope or think about hurting yourself, call or text 988, any time. "
+    "For cancer, the American Cancer Society also talks with patients and families at 1-800-227-2345."
+)
+COMFORT_OFFER = "Would you like to talk with a human advocate? Or we can pick one small thing to do together."
+COMFORT_BUTTONS: list[Button] = [
+    {"title": "Talk to a person", "payload": "/human_handoff"},
+    {"title": "Help me decide", "payload": "/start_assessment"},
+    {"title": "Prepare my questions", "payload": "/suggest_questions"},
+]
+
+# Only when the FAQ model and the domain disagree (a retrained model with a renamed answer).
+FAQ_NOT_FOUND = (
+    "That's a good question, and I don't have a ready answer for it. A human advocate can help: "
+    'just say "talk to a person".'
 )
 
 RECORDS_INTRO = (
@@ -102,4 +126,4 @@ FALLBACK_FIRST = (
 )
 FALLBACK_HANDOFF_REASON = "bot_did_not_understand"
 
-FORM_PAUSED = "OK, I've paused here. I'll keep what you've told me — say \"continue\" when you want to pick up."
+FORM_PAUSED = "OK, I've paused {topic}. I'll keep what you've told me — say \"continue\" when you want to pick up."

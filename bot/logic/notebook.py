@@ -112,9 +112,11 @@ _ORDINALS = {
     )
     if value
 }
-# "that one", "the other one": "one" is a pronoun there, not a number.
+# "that one", "the other one", "remove one" (the button's words): "one" is a pronoun there, not
+# question number 1. "remove question one" and "number one" still are.
 _NOT_NUMBER_BEFORE_ONE = frozenset(
-    "that this the which last other another new any each every no next previous same".split()
+    """that this the which last other another new any each every no next previous same remove
+    delete drop erase cross scratch strike cut take ditch lose""".split()
 ) | frozenset(_ORDINALS)
 # Words that may surround numbers in a pick ("save numbers 1 and 3 please").
 _REFERENCE_FILLER = frozenset(
@@ -243,6 +245,24 @@ def is_number_reference(text: str) -> bool:
         and token not in _RANGE_WORDS
     ]
     return bool(_numbers_in(text)) and not leftovers
+
+
+_ALL_PICK_WORDS = frozenset("all both everything every each single of them".split())
+
+
+def is_pick_of_all(text: str) -> bool:
+    """Whether a reply to a numbered offer only says "all of them" ("both", "save them all pls").
+
+    The whole message must be the pick: "delete all my data" or "are all of them free?" are not.
+    """
+    tokens = _TOKEN.findall(text.lower())
+    picks = {"all", "both", "everything", "every", "each"}
+    return (
+        bool(tokens)
+        and bool(picks & set(tokens))
+        and not _NOT_ALL.search(text)
+        and all(token in _ALL_PICK_WORDS or token in _REFERENCE_FILLER for token in tokens)
+    )
 
 
 def wants_all(text: str) -> bool:
@@ -395,6 +415,8 @@ def _token_value(token: str, previous: str, following: str) -> int | None:
         return value or None
     if token in _ORDINALS:
         return None if following in {"opinion", "opinions"} else _ORDINALS[token]
-    if token == "one" and previous in _NOT_NUMBER_BEFORE_ONE:
+    if token == "one" and (
+        previous in _NOT_NUMBER_BEFORE_ONE or following == "of" or re.fullmatch(r"\d+(?:st|nd|rd|th)", previous)
+    ):
         return None
     return _CARDINALS.get(token)

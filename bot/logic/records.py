@@ -110,7 +110,31 @@ def parse(slot: str, text: str, intent: str | None = None) -> object | None:
         return letters.parse_delivery(cleaned)
     if slot == "date_range" and re.fullmatch(r"(all|all dates|everything|any|all of it)[.!]?", cleaned, re.I):
         return "All dates"
-    return cleaned if len(cleaned) >= 2 else None
+    if len(cleaned) < 2:
+        return None
+    return name_case(cleaned) if slot in ("provider", "patient_name") else cleaned
+
+
+_LOWER_IN_NAMES = frozenset("a an and at by de del der for in la le of on the to van von y".split())
+
+
+def name_case(text: str) -> str:
+    """ "st marys hospital in tucson" -> "St Marys Hospital in Tucson": names typed on a phone.
+
+    The letter goes to a records office; a name all in lower case looks careless there. Anything
+    with a capital letter is left exactly as typed ("UCSF", "McKesson", "dr. Lee").
+    """
+    if any(char.isupper() for char in text):
+        return text
+    words = text.split(" ")
+    return " ".join(
+        word if index and word in _LOWER_IN_NAMES else re.sub(r"(^|[-/(])([a-z])", _upper, word)
+        for index, word in enumerate(words)
+    )
+
+
+def _upper(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2).upper()
 
 
 def unskipped(value: str | None) -> str | None:

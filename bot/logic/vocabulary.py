@@ -100,6 +100,29 @@ def canonical_condition(text: str) -> tuple[str, str | None] | None:
     return canonical("condition", text)
 
 
+_SHE = frozenset(
+    """mom mother mum mommy wife daughter sister grandma grandmother nana aunt girlfriend fiancee
+    niece stepmom stepmother mother-in-law sister-in-law""".split()
+)
+_HE = frozenset(
+    """dad father daddy husband son brother grandpa grandfather uncle boyfriend fiance nephew
+    stepdad stepfather father-in-law brother-in-law""".split()
+)
+
+
+def relation_pronouns(relation: str) -> dict[str, str]:
+    """Pronouns for the person being helped ("mom" -> she/her/her), "they" when the word says none.
+
+    Replies to a caregiver speak of the patient; guessing wrongly is worse than a plain "they".
+    """
+    words = re.sub(r"^(?:my|your)\s+", "", " ".join(relation.lower().split()))
+    if words in _SHE:
+        return {"subject": "She", "object": "her", "possessive": "her"}
+    if words in _HE:
+        return {"subject": "He", "object": "him", "possessive": "his"}
+    return {"subject": "They", "object": "them", "possessive": "their"}
+
+
 def relation_display(relation: str) -> str:
     """How replies speak of the person being helped: "dad"/"father" -> "your dad"."""
     mention = lookup("relation", relation)

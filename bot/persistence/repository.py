@@ -166,14 +166,24 @@ def edit_question(sender_id: str, number: int, new_text: str) -> dict[str, Any] 
 
 def remove_question(sender_id: str, number: int) -> dict[str, Any] | None:
     """Remove question ``number`` (1-based); returns what was removed, None if out of range."""
+    removed, _ = remove_questions(sender_id, [number])
+    return removed[0] if removed else None
+
+
+def remove_questions(sender_id: str, numbers: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Remove the questions at these 1-based positions of the list the person saw, in one go.
+
+    One unit of work: "remove 1 and 3" numbers the list as it was shown, so the positions are
+    resolved before anything is deleted. Returns (removed, numbers that matched no question).
+    """
     with session_scope() as session:
         questions = _ordered_questions(session, sender_id)
-        if not 1 <= number <= len(questions):
-            return None
-        question = questions[number - 1]
-        removed = _question_dict(question)
-        session.delete(question)
-        return removed
+        wanted = [number for number in dict.fromkeys(numbers) if 1 <= number <= len(questions)]
+        missing = [number for number in dict.fromkeys(numbers) if number not in wanted]
+        removed = [_question_dict(questions[number - 1]) for number in wanted]
+        for number in wanted:
+            session.delete(questions[number - 1])
+        return removed, missing
 
 
 def clear_questions(sender_id: str) -> int:

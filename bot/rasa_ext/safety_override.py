@@ -21,6 +21,16 @@ question to ask", never an FAQ answer about second opinions that happens to shar
 `bot.logic.advice.asks_for_medical_judgement` recognises the unmistakable wordings; when it fires
 the intent becomes `medical_advice` - unless the classifier found the person giving the bot a task
 that carries such words (saving "is it curable?" as a question, asking for a person) or a risk.
+
+The same for "how do I bring up a second opinion with my surgeon?": a request for the words to
+use (`bot.logic.doctor.asks_for_words`) becomes `ask_doctor` when the classifier took it for an
+FAQ, for suggestions, for the assessment or for nothing it was sure of.
+
+And one more, the other way round: "i was told i have MS" or "my wife got diagnosed with lymphoma"
+is the person telling their situation, which starts the assessment (`inform`). When the vocabulary
+found a condition in a plain statement (`bot.logic.advice.tells_the_situation`) and the classifier
+called it something that would answer a question nobody asked (an FAQ, "not sure", advice, out of
+scope, a greeting, or nothing it was sure of), the intent becomes `inform`.
 """
 
 from __future__ import annotations
@@ -32,10 +42,19 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.logic.advice import asks_for_medical_judgement
+from bot.logic.advice import asks_for_medical_judgement, tells_the_situation
+from bot.logic.doctor import asks_for_words
 from bot.logic.safety import EMERGENCY, SELF_HARM, detect_risk
 from bot.rasa_ext import is_button_payload
 
@@ -45,11 +64,21 @@ ADVICE_INTENT = "medical_advice"
 TASKS_WITH_QUESTIONS = frozenset(
     {"add_question", "edit_question", "remove_question", "human_handoff", "delete_my_data"}
 )
+ASK_DOCTOR_INTENT = "ask_doctor"
+# What a classifier may wrongly call "how do I bring up a second opinion with my surgeon".
+NOT_ASKING_FOR_WORDS = frozenset(
+    {"faq", "suggest_questions", "start_assessment", ADVICE_INTENT, "explain", DEFAULT_NLU_FALLBACK_INTENT_NAME}
+)
+SITUATION_INTENT = "inform"
+# What a classifier may wrongly call "my mom was just diagnosed with lupus": never a task.
+NOT_A_SITUATION = frozenset(
+    {"faq", "not_sure", ADVICE_INTENT, "out_of_scope", "greet", DEFAULT_NLU_FALLBACK_INTENT_NAME}
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyIntentOverride(GraphComponent):
-    """Sets `crisis_self_harm` / `medical_emergency` / `medical_advice` (confidence 1.0) on sure wording."""
+    """Sets a safety intent, `medical_advice`, `ask_doctor` or `inform` (1.0) on sure wording."""
 
     @classmethod
     def create(
@@ -73,7 +102,23 @@ class SafetyIntentOverride(GraphComponent):
                 self._set_intent(message, RISK_INTENTS[risk])
             elif self._may_become_advice(message) and asks_for_medical_judgement(text):
                 self._set_intent(message, ADVICE_INTENT)
+            elif self._intent(message) in NOT_ASKING_FOR_WORDS and asks_for_words(text):
+                self._set_intent(message, ASK_DOCTOR_INTENT)
+            elif self._names_a_condition(message) and tells_the_situation(text):
+                self._set_intent(message, SITUATION_INTENT)
         return messages
+
+    @staticmethod
+    def _intent(message: Message) -> str | None:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    @classmethod
+    def _names_a_condition(cls, message: Message) -> bool:
+        """A condition entity, on a message the classifier took for anything but a task."""
+        entities = message.get(ENTITIES) or []
+        return cls._intent(message) in NOT_A_SITUATION and any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "condition" for e in entities
+        )
 
     @staticmethod
     def _may_become_advice(message: Message) -> bool:

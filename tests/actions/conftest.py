@@ -45,6 +45,15 @@ def make_tracker(
     )
 
 
+def bot_turn(slots: dict[str, Any], text: str = "(the bot's question)") -> list[dict[str, Any]]:
+    """The events of a bot turn that set ``slots``, for the history of the person's reply.
+
+    A yes/no only answers what the bot asked in its last turn (`actions.common.fresh_pending`), so
+    a reply's tracker needs that turn in its events, as Rasa sends them.
+    """
+    return [{"event": "bot", "text": text}, *({"event": "slot", "name": k, "value": v} for k, v in slots.items())]
+
+
 def texts(dispatcher: CollectingDispatcher) -> str:
     return "\n".join(m.get("text") or "" for m in dispatcher.messages)
 

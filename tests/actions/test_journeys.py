@@ -27,7 +27,7 @@ from actions.records import ActionRecordsRequest, ActionRecordsStatus, ActionSta
 from actions.safety import ActionCrisis, ActionEmergency
 from bot.persistence import repository
 from bot.persistence.db import get_engine
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import bot_turn, make_tracker, slot_events, texts
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("database")]
 
@@ -66,7 +66,7 @@ async def test_condition_and_treatment_from_the_first_message_are_kept_and_store
         ("urgency", "/inform", "inform", None),  # a bare payload is no answer
         ("diagnosis_certainty", "the two doctors disagree", "inform", "disagree"),
         ("rare_condition", "yes", "affirm", "yes"),
-        ("not_improving", "nope", "deny", "no"),
+        ("not_improving", "nope", "deny", "yes"),  # "Are the symptoms getting better?" - "nope"
         ("insurer_requires", "no idea", "not_sure", "not_sure"),
         ("confidence", "not very confident tbh", "inform", "not_confident"),
     ],
@@ -210,7 +210,9 @@ async def test_suggestions_saved_all_or_by_number(domain: dict) -> None:
         domain,
     )
     assert [q["text"] for q in repository.list_questions("person-1")] == [offered[1]]
-    _, events = await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=pending), domain)
+    _, events = await run(
+        ActionConfirmPending(), make_tracker("yes", "affirm", slots=pending, history=bot_turn(pending)), domain
+    )
     assert [q["text"] for q in repository.list_questions("person-1")] == [offered[1], *offered[:1], *offered[2:]]
     assert {q["source"] for q in repository.list_questions("person-1")} == {"suggested"}
     assert slot_events(events)["pending_confirmation"] is None
@@ -225,9 +227,10 @@ async def test_remove_edit_and_clear_after_confirmation(domain: dict) -> None:
     _, events = await run(ActionClearQuestions(), make_tracker("delete all my questions", "clear_questions"), domain)
     assert slot_events(events)["pending_confirmation"] == "clear_questions"
     assert len(repository.list_questions("person-1")) == 2  # nothing gone before the yes
-    await run(ActionDeclinePending(), make_tracker("no", "deny", slots=slot_events(events)), domain)
+    asked = slot_events(events)
+    await run(ActionDeclinePending(), make_tracker("no", "deny", slots=asked, history=bot_turn(asked)), domain)
     assert len(repository.list_questions("person-1")) == 2
-    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slot_events(events)), domain)
+    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=asked, history=bot_turn(asked)), domain)
     assert repository.list_questions("person-1") == []
 
 
@@ -255,7 +258,7 @@ async def test_medical_question_becomes_a_saved_question_on_yes(domain: dict) ->
     slots = slot_events(events)
     assert slots["pending_confirmation"] == "save_question"
     assert "chemo" in slots["pending_question"].lower()
-    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots), domain)
+    await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots, history=bot_turn(slots)), domain)
     assert [q["text"] for q in repository.list_questions("person-1")] == [slots["pending_question"]]
 
 
@@ -343,7 +346,9 @@ async def test_crisis_gives_988_and_911_first_and_offers_a_person(domain: dict) 
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     crisis_turn = tracker.events[-1]
     _, events = await run(
-        ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots, history=[crisis_turn]), domain
+        ActionConfirmPending(),
+        make_tracker("yes", "affirm", slots=slots, history=[crisis_turn, *bot_turn(slots)]),
+        domain,
     )
     assert slot_events(events)["handoff_active"] is True
     assert repository.current_handoff("person-1")["reason"] == "distress"
@@ -392,7 +397,9 @@ async def test_erase_needs_a_yes_then_removes_everything(domain: dict) -> None:
     _, events = await run(ActionAskErase(), make_tracker("delete my data", "delete_my_data"), domain)
     assert slot_events(events)["pending_confirmation"] == "erase_data"
     assert repository.list_questions("person-1")  # nothing deleted yet
-    _, events = await run(ActionConfirmPending(), make_tracker("yes", "affirm", slots=slot_events(events)), domain)
+    asked = slot_events(events)
+    yes = make_tracker("yes", "affirm", slots=asked, history=bot_turn(asked))
+    _, events = await run(ActionConfirmPending(), yes, domain)
     assert any(e["event"] == "followup" and e["name"] == "action_erase_data" for e in events)
     dispatcher, events = await run(ActionEraseData(), make_tracker("yes", "affirm"), domain)
     assert events[-1]["event"] == "restart"

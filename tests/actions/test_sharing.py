@@ -20,7 +20,7 @@ from actions.sharing import (
     ValidateSmsNumberForm,
 )
 from bot.persistence import repository
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import bot_turn, make_tracker, slot_events, texts
 from tests.fakes import FakeTwilio, running
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("database")]
@@ -254,10 +254,8 @@ async def test_a_number_that_texted_stop_is_not_offered_and_not_named_as_opted_o
 
 
 def confirming(text: str = "yes", intent: str = "affirm") -> Any:
-    return make_tracker(
-        text, intent, sender=WEB, channel="socketio",
-        slots={"pending_confirmation": "text_questions", "sms_number": PERSON},
-    )  # fmt: skip
+    asked = {"pending_confirmation": "text_questions", "sms_number": PERSON}
+    return make_tracker(text, intent, sender=WEB, channel="socketio", slots=asked, history=bot_turn(asked))
 
 
 async def test_yes_texts_the_list_with_a_link_then_forgets_the_number(domain: dict, twilio: FakeTwilio) -> None:
@@ -273,7 +271,8 @@ async def test_yes_texts_the_list_with_a_link_then_forgets_the_number(domain: di
     token = token_in(body)
     assert repository.shared_questions(token)["questions"][0]["text"] == "Is it curable?"
     assert WEB not in body
-    assert slot_events(events) == {"pending_confirmation": None, "pending_question": None, "sms_number": None}
+    forgotten = {"pending_confirmation": None, "pending_question": None, "pending_offer": None, "sms_number": None}
+    assert slot_events(events) == forgotten
 
 
 async def test_no_sends_nothing_and_forgets_the_number(domain: dict, twilio: FakeTwilio) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext import is_button_payload
@@ -142,3 +142,65 @@ def test_an_unsure_emergency_guess_on_an_advice_request_becomes_advice(tmp_path:
     parsed = pipeline(tmp_path, classified("he has lymphoma is it treatable", ("medical_emergency", 0.34)))
 
     assert parsed[INTENT]["name"] == "medical_advice"
+
+
+def with_condition(message: Message, value: str = "multiple sclerosis") -> Message:
+    """What VocabularyEntityExtractor adds for a (not negated) condition in the text."""
+    message.set(ENTITIES, [{"entity": "condition", "value": value, "start": 0, "end": 2}], add_to_output=True)
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("i was told i have MS", ("not_sure", 0.82)),
+        ("my wife got diagnosed with lymphoma", ("faq", 0.61)),
+        ("got my biopsy results, its melanoma", ("medical_advice", 0.51)),
+        ("hi my mom has lupus", ("greet", 0.7)),
+        ("just found out its a glioma", ("out_of_scope", 0.3)),
+    ],
+)
+def test_telling_a_diagnosis_starts_the_assessment_whatever_the_guess(
+    tmp_path: Path, text: str, guess: tuple[str, float]
+) -> None:
+    parsed = pipeline(tmp_path, with_condition(classified(text, guess, ("inform", 0.1))))
+
+    assert parsed[INTENT] == {"name": "inform", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("i have MS, is it curable", ("faq", 0.9)),  # a question: the advice boundary decides
+        ("my dad has lymphoma what should we ask", ("suggest_questions", 0.9)),
+        ("i have lupus and need my records", ("faq", 0.9)),  # asks for something else
+        ("i have lupus and want to delete my data", ("delete_my_data", 0.9)),
+        ("my mom has cancer and wants a second opinion", ("start_assessment", 0.9)),
+    ],
+)
+def test_a_condition_in_a_question_or_a_task_keeps_its_intent(
+    tmp_path: Path, text: str, guess: tuple[str, float]
+) -> None:
+    parsed = pipeline(tmp_path, with_condition(classified(text, guess)))
+
+    assert parsed[INTENT]["name"] != "inform"
+
+
+def test_no_condition_no_change(tmp_path: Path) -> None:
+    parsed = pipeline(tmp_path, classified("i was told i have to wait", ("not_sure", 0.82)))
+
+    assert parsed[INTENT] == {"name": "not_sure", "confidence": 0.82}
+
+
+@pytest.mark.parametrize("guess", [("faq", 0.99), ("suggest_questions", 0.6), ("start_assessment", 0.5)])
+def test_asking_for_the_words_gets_the_scripts(tmp_path: Path, guess: tuple[str, float]) -> None:
+    parsed = pipeline(tmp_path, classified("how can i bring up a second opinion with my surgeon", guess))
+
+    assert parsed[INTENT] == {"name": "ask_doctor", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("task", ["doctor_pushback", "add_question", "request_records"])
+def test_a_task_that_mentions_asking_the_doctor_keeps_its_intent(tmp_path: Path, task: str) -> None:
+    parsed = pipeline(tmp_path, classified("how do i ask for a second opinion now that he refused", (task, 0.9)))
+
+    assert parsed[INTENT]["name"] == task

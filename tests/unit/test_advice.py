@@ -170,3 +170,39 @@ def test_plain_requests_for_a_medical_judgement_are_recognised(message: str) -> 
 )
 def test_look_alikes_are_not_taken_for_advice_requests(message: str) -> None:
     assert not advice.asks_for_medical_judgement(message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was told i have MS",
+        "my wife got diagnosed with lymphoma",
+        "got my biopsy results, its melanoma",
+        "hi my mom has lupus",
+        "just found out its a glioma",
+        "dx'd w/ crohns last month",
+        "my dad is diagnosed with lymphoma",
+        "the scan came back and it's pancreatic cancer",
+    ],
+)
+def test_telling_the_diagnosis(text: str) -> None:
+    assert advice.tells_the_situation(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who can give me a second opinion on my MS",
+        "whats my chance of survival with stage 3 colon cancer",
+        "for my prostate cancer is surgery or radiation better",
+        "any recommendations on where to go for a 2nd opinion on sarcoma",
+        "my dad has lymphoma is it treatable",
+        "i have lupus and need my records",
+        "i was diagnosed with thyroid cancer and i'm worried my doctor will be upset",
+        "dad was diagnosed with prostate cancer, do second opinions actually change things",
+        "breast cancer stage 2",  # a bare name: an answer, not a telling
+        "i have MS, can i talk to a person",
+    ],
+)
+def test_questions_and_other_requests_are_not_a_telling(text: str) -> None:
+    assert not advice.tells_the_situation(text)

@@ -28,3 +28,23 @@ def test_a_long_answer_that_mentions_not_knowing_is_still_the_answer(intent: str
                                                         ("patient_name", "skip", records.SKIP)])  # fmt: skip
 def test_ordinary_answers_are_unchanged(slot: str, reply: str, value: str) -> None:
     assert records.parse(slot, reply) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "in_the_letter"),
+    [
+        ("st marys hospital in tucson", "St Marys Hospital in Tucson"),
+        ("dr. lee at mercy general", "Dr. Lee at Mercy General"),
+        ("jean-paul de la cruz", "Jean-Paul de la Cruz"),
+        ("kaiser (oakland)", "Kaiser (Oakland)"),
+        ("UCSF Medical Center", "UCSF Medical Center"),  # typed with capitals: left as typed
+        ("dr McKay at the VA", "dr McKay at the VA"),
+    ],
+)
+def test_names_typed_in_lower_case_are_capitalised_for_the_letter(typed: str, in_the_letter: str) -> None:
+    assert records.parse("provider", typed) == in_the_letter
+    assert records.parse("patient_name", typed) == in_the_letter
+
+
+def test_other_answers_keep_their_case() -> None:
+    assert records.parse("date_range", "since january") == "since january"

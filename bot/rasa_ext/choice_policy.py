@@ -1,0 +1,164 @@
+"""Short replies whose meaning is the bot's last question: "2", "save 1 and 3", "all of them", "ok".
+
+config.yml::
+
+    policies:
+      - name: bot.rasa_ext.choice_policy.ChoicePolicy
+
+After "Here are some good questions to bring: 1. ... 5." or "Which one should I remove?", a
+reply like "2", "the first one", "1,3" or "all of them" means "those items". No intent can carry
+that: a bare number has no meaning of its own, and the classifier rightly gives it low confidence
+(so it would end in "Sorry, I didn't understand"). The meaning comes from the turn before, which a
+policy can see. So when the bot's last turn opened a choice (`pending_confirmation` set in that
+turn, see `actions.common.fresh_pending`) and the whole reply only picks items
+(`bot.logic.notebook.is_number_reference` / `is_pick_of_all`), this predicts the action that takes
+the pick. Anything else ("is stage 2 curable?", "delete all my data") is left to the other
+policies. Safety and the human handoff still come first: HandoffPolicy's predictions are flagged
+`is_no_user_prediction`, which beats this one, and no choice is read inside a form.
+
+A bare "ok" is the same kind of reply: said right after "Want help requesting your records?" or
+"Shall I save it?", it is a yes, even when the classifier cannot tell it from "ok bye" (the
+FallbackClassifier then asks to rephrase). It never confirms an erase or clearing the list: those
+need a yes the classifier is sure of, or the button.
+
+The policy owns the turns it starts: once its action ran it predicts `action_listen`, because the
+rules, written for the intents, know no state "a pick, then its action" and Rasa would otherwise
+fall back to `action_fallback` in that unseen state.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
+from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain, InvalidDomain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.logic import notebook
+
+PENDING_SLOT = "pending_confirmation"
+CONFIRM_ACTION = "action_confirm_pending"
+# Confirmations a bare "ok" may give: nothing that deletes anything.
+ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "save_suggestions", "handoff", "text_questions"})
+_BARE_OK = re.compile(
+    r"^\W*(?:ok(?:ay|ie)?|k{1,2}|sure|yes|yeah|yea|yep|yup|ya|alright|all\s+right|sounds\s+good|go\s+ahead"
+    r"|please|pls|do\s+it)(?:\W+(?:ok(?:ay)?|sure|yes|please|pls|thanks|thank\s+you|ty))*\W*$",
+    re.IGNORECASE,
+)
+# pending_confirmation value -> (action for picked numbers, action for "all of them").
+CHOICES: dict[str, tuple[str, str]] = {
+    "save_suggestions": ("action_add_question", CONFIRM_ACTION),
+    "remove_question": ("action_remove_question", "action_clear_questions"),
+}
+
+
+def choice_opened_last_turn(tracker: DialogueStateTracker) -> str | None:
+    """The `pending_confirmation` the bot set between the previous message and the latest one."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_latest_message:
+                return None
+            seen_latest_message = True
+        elif seen_latest_message and isinstance(event, SlotSet) and event.key == PENDING_SLOT:
+            return event.value if isinstance(event.value, str) else None
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
+class ChoicePolicy(Policy):
+    """Predicts the action that takes a numbered pick, right after the bot offered the choice.
+
+    Confidence 1.0 at priority RulePolicy + 1 wins over the fallback rule a bare "2" would
+    otherwise trigger; it is not flagged `is_no_user_prediction`, so HandoffPolicy (safety, the
+    handoff) and an active form (RulePolicy's flagged loop prediction) still win over it.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """`priority` above RulePolicy's, so a pick beats the fallback rule."""
+        return {POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: TrackerFeaturizer | None = None,
+    ) -> None:
+        """`Policy.load` calls this with the same signature."""
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        """Learns nothing; checks the domain has the slot and actions, so `rasa train` fails early."""
+        if PENDING_SLOT not in {slot.name for slot in domain.slots}:
+            raise InvalidDomain(f"{self.__class__.__name__} needs a slot '{PENDING_SLOT}' in the domain.")
+        actions = {CONFIRM_ACTION} | {action for pair in CHOICES.values() for action in pair}
+        missing = sorted(actions - set(domain.action_names_or_texts))
+        if missing:
+            raise InvalidDomain(f"{self.__class__.__name__}: actions not in the domain: {', '.join(missing)}.")
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The action taking the pick, or abstain (all zeros, which never wins)."""
+        probabilities = self._default_predictions(domain)
+        action = self._action_for_pick(tracker)
+        if action is not None:
+            probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
+
+    @classmethod
+    def _action_for_pick(cls, tracker: DialogueStateTracker) -> str | None:
+        """The action for the reply, `action_listen` once that action ran, or None."""
+        if tracker.active_loop_name:
+            return None
+        answer = cls._answer(tracker)
+        if answer is None:
+            return None
+        ran = actions_since_latest_message(tracker)
+        if not ran:
+            return answer
+        return ACTION_LISTEN_NAME if ran == [answer] else None
+
+    @staticmethod
+    def _answer(tracker: DialogueStateTracker) -> str | None:
+        """What the latest message answers to the bot's last question, if it is a short reply to it."""
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if not text or text.startswith("/"):  # a button press says what it means
+            return None
+        pending = choice_opened_last_turn(tracker) or ""
+        choice = CHOICES.get(pending)
+        if choice is not None and notebook.is_number_reference(text):
+            return choice[0]
+        if choice is not None and notebook.is_pick_of_all(text):
+            return choice[1]
+        if pending in ACKNOWLEDGED_BY_OK and _BARE_OK.match(text):
+            return CONFIRM_ACTION
+        return None
+
+
+def actions_since_latest_message(tracker: DialogueStateTracker) -> list[str]:
+    """The actions run since the latest user message, in order (none right after it)."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name and event.action_name != ACTION_LISTEN_NAME:
+            names.append(event.action_name)
+    return names[::-1]
