@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
@@ -16,6 +15,13 @@ from bot.persistence import repository
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.advocates.conftest import SLACK_CHANNEL, SLACK_TOKEN, FakeSlack
 from tests.web.conftest import free_port
+
+
+def posts_of_this_test() -> list[asyncio.Future[bool]]:
+    """The announcements still running on this test's event loop (each async test has its own)."""
+    loop = asyncio.get_running_loop()
+    return [post for post in announce._running if post.get_loop() is loop]
+
 
 HANDOFF = {"id": 42, "reason": "insurance_denial", "channel": "twilio", "summary": {"condition": "breast cancer"}}
 
@@ -65,12 +71,11 @@ def test_nothing_is_posted_when_slack_is_not_set_up(
 @pytest.mark.asyncio
 async def test_background_announcement_does_not_hold_up_the_event_loop(fake_slack: FakeSlack) -> None:
     fake_slack.delay = 1.0
-    started = time.monotonic()
 
     future = announce_in_background(HANDOFF)
 
     assert future is not None
-    assert time.monotonic() - started < 0.2  # returned at once
+    assert not future.done()  # returned while Slack is still answering
     ticks = 0
     while not future.done():  # the loop keeps running other work meanwhile
         await asyncio.sleep(0.05)
@@ -99,7 +104,7 @@ async def test_a_new_handoff_is_announced(domain: dict[str, Any], fake_slack: Fa
     assert await asyncio.get_running_loop().run_in_executor(None, fake_slack.received.wait, 5.0)
     [call] = fake_slack.posts()
     assert f"/advocate/handoffs/{handoff['id']}|" in call.body["text"]
-    await asyncio.gather(*announce._running)
+    await asyncio.gather(*posts_of_this_test())
 
 
 @pytest.mark.asyncio
@@ -108,9 +113,8 @@ async def test_the_handoff_opens_even_when_slack_is_slow_or_down(
     domain: dict[str, Any], fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_slack.delay = 2.0
-    started = time.monotonic()
     dispatcher, events = await _handoff(domain)
-    assert time.monotonic() - started < 1.5  # the person is not kept waiting for Slack
+    assert any(not post.done() for post in posts_of_this_test())  # the reply went out before Slack answered
     assert slot_events(events)["handoff_active"] is True
     assert "advocate" in texts(dispatcher)
 
@@ -119,4 +123,4 @@ async def test_the_handoff_opens_even_when_slack_is_slow_or_down(
     _, events = await _handoff(domain)
     assert slot_events(events)["handoff_active"] is True
     assert len(repository.list_handoffs("open")) == 1
-    await asyncio.gather(*announce._running)  # let the posts finish before the loop closes
+    await asyncio.gather(*posts_of_this_test())  # let the posts finish before the loop closes
