@@ -116,6 +116,11 @@ def parse(slot: str, text: str, intent: str | None = None) -> object | None:
 
 
 _LOWER_IN_NAMES = frozenset("a an and at by de del der for in la le of on the to van von y".split())
+# Health-care names people type in lower case that are written in capitals.
+_ACRONYMS = frozenset(
+    """ucsf ucla ucsd uci ucd uchicago nyu msk mskcc va upmc ohsu unc musc uab utsw uw md mgh
+    cchmc chop hss nih nci er icu ent ob gyn obgyn""".split()
+)
 
 
 def name_case(text: str) -> str:
@@ -126,11 +131,16 @@ def name_case(text: str) -> str:
     """
     if any(char.isupper() for char in text):
         return text
-    words = text.split(" ")
-    return " ".join(
-        word if index and word in _LOWER_IN_NAMES else re.sub(r"(^|[-/(])([a-z])", _upper, word)
-        for index, word in enumerate(words)
-    )
+    return " ".join(_name_word(word, first=index == 0) for index, word in enumerate(text.split(" ")))
+
+
+def _name_word(word: str, *, first: bool) -> str:
+    bare = word.strip(".,()")
+    if bare in _ACRONYMS:
+        return word.replace(bare, bare.upper())
+    if not first and word in _LOWER_IN_NAMES:
+        return word
+    return re.sub(r"(^|[-/(])([a-z])", _upper, word)
 
 
 def _upper(match: re.Match[str]) -> str:

@@ -47,8 +47,9 @@ from bot.logic import notebook
 
 PENDING_SLOT = "pending_confirmation"
 CONFIRM_ACTION = "action_confirm_pending"
-# Confirmations a bare "ok" may give: nothing that deletes anything.
-ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "save_suggestions", "handoff", "text_questions"})
+# Questions a bare "ok" answers with yes: nothing that deletes anything, and not the suggestions
+# (shown without a question, where "ok" may only mean "got it").
+ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "handoff", "text_questions"})
 _BARE_OK = re.compile(
     r"^\W*(?:ok(?:ay|ie)?|k{1,2}|sure|yes|yeah|yea|yep|yup|ya|alright|all\s+right|sounds\s+good|go\s+ahead"
     r"|please|pls|do\s+it)(?:\W+(?:ok(?:ay)?|sure|yes|please|pls|thanks|thank\s+you|ty))*\W*$",

@@ -154,7 +154,7 @@ def test_abstains_when_another_action_ran(tmp_path: Path) -> None:
     assert_abstains(make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN))
 
 
-@pytest.mark.parametrize("pending", ["offer", "save_question", "save_suggestions", "handoff", "text_questions"])
+@pytest.mark.parametrize("pending", ["offer", "save_question", "handoff", "text_questions"])
 @pytest.mark.parametrize("reply", ["ok", "k", "okay", "sure", "ok please", "Sounds good!", "yes pls"])
 def test_a_bare_ok_right_after_an_offer_is_a_yes(tmp_path: Path, pending: str, reply: str) -> None:
     tracker = conversation(*offered(pending, "action_faq_offer"), *says(reply))
@@ -164,8 +164,8 @@ def test_a_bare_ok_right_after_an_offer_is_a_yes(tmp_path: Path, pending: str, r
     )
 
 
-@pytest.mark.parametrize("pending", ["erase_data", "clear_questions"])
-def test_a_bare_ok_never_confirms_deleting(tmp_path: Path, pending: str) -> None:
+@pytest.mark.parametrize("pending", ["erase_data", "clear_questions", "save_suggestions"])
+def test_a_bare_ok_never_confirms_deleting_or_saving_unasked(tmp_path: Path, pending: str) -> None:
     tracker = conversation(*offered(pending, "action_ask_erase"), *says("ok"))
 
     assert_abstains(make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN))

@@ -37,6 +37,8 @@ def test_ordinary_answers_are_unchanged(slot: str, reply: str, value: str) -> No
         ("dr. lee at mercy general", "Dr. Lee at Mercy General"),
         ("jean-paul de la cruz", "Jean-Paul de la Cruz"),
         ("kaiser (oakland)", "Kaiser (Oakland)"),
+        ("dr. patel at ucsf", "Dr. Patel at UCSF"),
+        ("md anderson", "MD Anderson"),
         ("UCSF Medical Center", "UCSF Medical Center"),  # typed with capitals: left as typed
         ("dr McKay at the VA", "dr McKay at the VA"),
     ],
