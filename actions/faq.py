@@ -31,7 +31,9 @@ def faq_answer(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
     selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     key = key or (message.get("intent") or {}).get("full_retrieval_intent_name")
-    variants = (domain.get("responses") or {}).get(f"utter_{key}") or [] if key else []
+    if not key:
+        return None
+    variants = (domain.get("responses") or {}).get(f"utter_{key}") or []
     return variants[0] if variants else None
 
 

@@ -28,8 +28,9 @@ LIST_BUTTONS = [
 
 
 async def show_list(
-    dispatcher: CollectingDispatcher, sender_id: str, intro: str = "", buttons: list[dict[str, str]] = LIST_BUTTONS
+    dispatcher: CollectingDispatcher, sender_id: str, intro: str = "", buttons: list[dict[str, str]] | None = None
 ) -> list[dict[str, Any]]:
+    """The numbered list with what can be done with it (`buttons`, LIST_BUTTONS by default)."""
     questions = await run_sync(repository.list_questions, sender_id)
     if not questions:
         dispatcher.utter_message(
@@ -39,7 +40,9 @@ async def show_list(
         )
     else:
         text = notebook.format_question_list(questions)
-        dispatcher.utter_message(text=(intro + "\n" if intro else "") + text, buttons=buttons)
+        dispatcher.utter_message(
+            text=(intro + "\n" if intro else "") + text, buttons=LIST_BUTTONS if buttons is None else buttons
+        )
     return questions
 
 
