@@ -309,11 +309,10 @@ def process_env(config: StackConfig, environ: Mapping[str, str]) -> dict[str, st
     if config.redis_url:
         env["REDIS_URL"] = config.redis_url
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides real errors
-    # The same for the libraries' deprecation notices at import (SQLAlchemy 2.0, pkg_resources): they
-    # are about Rasa's pinned dependencies, and a newcomer reads them as errors. Other warnings still
-    # show, and pytest (the unit tests) still reports these.
+    # SQLAlchemy's "not compatible with 2.0" notice is about Rasa's pinned SQLAlchemy 1.4, printed by
+    # every process at start, and a newcomer reads it as an error. (The other libraries' deprecation
+    # notices can't be silenced this way: Sanic re-enables them when it is imported.)
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     # Rasa's crash reports go to Rasa's servers and can quote a person's message: opt-in only.
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     return env

@@ -229,13 +229,12 @@ def test_every_process_gets_the_same_urls_and_database(tmp_path: Path) -> None:
     assert env["RASA_TELEMETRY_ENABLED"] == "false"  # crash reports could quote a person's message
 
 
-def test_library_deprecation_notices_stay_out_of_the_logs_unless_asked_for(tmp_path: Path) -> None:
+def test_sqlalchemys_2_0_notice_stays_out_of_the_logs_unless_asked_for(tmp_path: Path) -> None:
     quiet = launcher.process_env(config(tmp_path), {})
-    asked = launcher.process_env(config(tmp_path), {"PYTHONWARNINGS": "default"})
+    asked = launcher.process_env(config(tmp_path), {"SQLALCHEMY_SILENCE_UBER_WARNING": "0"})
 
-    assert quiet["PYTHONWARNINGS"] == "ignore::DeprecationWarning"
     assert quiet["SQLALCHEMY_SILENCE_UBER_WARNING"] == "1"
-    assert asked["PYTHONWARNINGS"] == "default"
+    assert asked["SQLALCHEMY_SILENCE_UBER_WARNING"] == "0"
 
 
 # --- readiness ----------------------------------------------------------------------------------
