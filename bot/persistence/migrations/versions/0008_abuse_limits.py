@@ -1,0 +1,21 @@
+"""abuse limits: texts per destination, hand-offs per person (issue 12)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-03 09:00:00.000000
+"""
+
+from alembic import op  # noqa: F401  (filled in by the change that owns this revision)
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
