@@ -40,7 +40,18 @@ from honcho.printer import Message, Printer
 from bot.channels.config import channels_config, status_lines
 from bot.settings import PROJECT_ROOT
 
-SECRET_NAMES = ("ADVOCATE_API_TOKEN", "RASA_API_TOKEN")
+# Generated once into var/secrets.env when unset. ADVOCATE_HASH_KEY keys the hashes that stand in
+# for people's ids and numbers (bot.security.hashing); ADVOCATE_MASTER_KEY wraps every person's data
+# key; ACTION_SERVER_TOKEN is what Rasa must present to the action server; WIDGET_SESSION_SECRET
+# signs the website widget's sessions. Losing var/secrets.env loses the stored data with the keys.
+SECRET_NAMES = (
+    "ADVOCATE_API_TOKEN",
+    "RASA_API_TOKEN",
+    "ADVOCATE_HASH_KEY",
+    "ADVOCATE_MASTER_KEY",
+    "ACTION_SERVER_TOKEN",
+    "WIDGET_SESSION_SECRET",
+)
 TRACKER_STORE_CLASS = "bot.rasa_ext.tracker_store.DatabaseUrlTrackerStore"
 MODELS_DIR = "models"
 DEFAULT_READY_TIMEOUT = 300.0

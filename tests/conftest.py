@@ -22,6 +22,17 @@ from sqlalchemy.engine import make_url
 
 from bot.persistence import db
 
+# Unit tests run without `make run`'s generated secrets: fixed test values, never real ones. The
+# stack fixture generates fresh ones for its processes (tests/e2e/conftest.py).
+TEST_SECRETS = {
+    "ADVOCATE_HASH_KEY": "test-hash-key-not-secret",
+    "ADVOCATE_MASTER_KEY": "dGVzdC1tYXN0ZXIta2V5LW5vdC1zZWNyZXQtMzJieXQ",
+    "ACTION_SERVER_TOKEN": "test-action-server-token",
+    "WIDGET_SESSION_SECRET": "test-widget-session-secret",
+}
+for _name, _value in TEST_SECRETS.items():
+    os.environ.setdefault(_name, _value)
+
 # A fixture name -> the marker every test using it gets.
 FIXTURE_MARKERS = {"pg_database": "postgres", "stack": "stack"}
 

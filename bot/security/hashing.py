@@ -1,0 +1,38 @@
+"""Keyed hashes: look a person up (or count what was sent to a number) without storing who they are.
+
+A plain SHA-256 of a phone number is no protection: the whole US numbering plan can be hashed in
+minutes. An HMAC with a secret key (``ADVOCATE_HASH_KEY``, generated into ``var/secrets.env`` by
+``make run`` like the other secrets) can only be recomputed by someone who also has the key, so a
+copy of the database alone does not tell whose rows are whose.
+
+``purpose`` separates the uses, so the hash that finds a conversation is not the one that counts
+texts to a number: the same value hashed for two purposes gives unrelated results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+HASH_KEY_VARIABLE = "ADVOCATE_HASH_KEY"
+
+
+class MissingHashKey(RuntimeError):
+    """The process was started without ``ADVOCATE_HASH_KEY`` (``make run`` always sets it)."""
+
+
+def hash_key() -> bytes:
+    key = os.environ.get(HASH_KEY_VARIABLE, "")
+    if not key:
+        raise MissingHashKey(
+            f"{HASH_KEY_VARIABLE} is not set: start the stack with `make run` (it generates one into "
+            "var/secrets.env) or set it in the environment"
+        )
+    return key.encode()
+
+
+def keyed_hash(value: str, purpose: str) -> str:
+    """HMAC-SHA256 of ``value`` for one ``purpose``, as 64 hex characters."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(hash_key(), message, hashlib.sha256).hexdigest()
