@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.advocates.config import AdvocateSettings
 from bot.logic.office_hours import EMERGENCY_NOTE, OfficeHours, expectation
-from bot.persistence import repository
+from bot.persistence import staff
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def handoff_expectation(now: datetime) -> str:
     try:
         settings = AdvocateSettings.from_env()
         hours = OfficeHours.parse(settings.hours, settings.timezone)
-        online = repository.any_advocate_online(now, settings.online_window)
+        online = staff.any_advocate_online(now, settings.online_window)
     except Exception:
         logger.exception("could not work out the advocates' availability; promising no time")
         return FALLBACK

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -129,6 +129,8 @@ class Advocate(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     disabled_at = Column(DateTime(timezone=True), nullable=True)
+    # The TOTP second factor's secret, AES-GCM-encrypted (bot.advocates.totp); None: password only.
+    totp_secret = Column(Text, nullable=True)
 
 
 class AdvocateSession(Base):
@@ -150,22 +152,73 @@ class AdvocateSession(Base):
 
 
 class AuditEntry(Base):
-    """Who did what when: every advocate action on a handoff (view, reply, close) and every sign-in.
+    """Who did what when: every staff read or change of a person's data, every sign-in and key change.
 
-    ``handoff_id`` has no foreign key on purpose: the log outlives a person's "delete my data",
-    and holds no words of theirs (the detail names message ids, never texts).
+    Append-only and hash-chained (bot.persistence.audit): ``entry_hash`` is an HMAC over the
+    previous entry's hash and this entry's canonical content, so an edited, removed or inserted
+    row breaks the chain, and database triggers refuse UPDATE and DELETE. ``handoff_id`` has no
+    foreign key on purpose: the log outlives a person's "delete my data", and holds no words of
+    theirs (``subject`` is a keyed hash of the conversation id; the detail names ids, never texts).
     """
 
     __tablename__ = "audit_log"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     advocate_id = Column(Integer, ForeignKey("advocates.id", ondelete="SET NULL"), index=True, nullable=True)
+    api_key_id = Column(Integer, nullable=True)
     actor = Column(String(255), nullable=False)
     action = Column(String(32), nullable=False)
     handoff_id = Column(Integer, index=True, nullable=True)
+    subject = Column(String(64), index=True, nullable=True)
     detail = Column(JSON, nullable=False, default=dict)
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+    prev_hash = Column(String(64), nullable=False)
+    entry_hash = Column(String(64), nullable=False)
 
+
+class AuditHead(Base):
+    """The chain's one head row: the last entry's id and hash.
+
+    Appending updates this row first, which serialises writers on SQLite (the write lock) and on
+    PostgreSQL (the row lock) alike; and a log cut short at its end no longer matches its head.
+    """
+
+    __tablename__ = "audit_head"
+
+    id = Column(Integer, primary_key=True)
+    last_id = Column(Integer, nullable=False, default=0)
+    last_hash = Column(String(64), nullable=False)
+
+
+class ApiKey(Base):
+    """A named, revocable key for the JSON API (``make api-key NAME=...``); only its SHA-256 is stored."""
+
+    __tablename__ = "api_keys"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(255), nullable=False)
+    key_hash = Column(String(64), unique=True, nullable=False)
+    # The key's first characters, shown in listings so a key can be told apart without revealing it.
+    prefix = Column(String(16), nullable=False)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    last_used_at = Column(DateTime(timezone=True), nullable=True)
+    revoked_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class LoginFailure(Base):
+    """One failed console sign-in, counted per client address and per account to slow guessing.
+
+    ``key_hash`` is a keyed hash of the address or the e-mail typed, never the value itself. Rows
+    older than the throttling window are pruned as new failures come in.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_lookup", "scope", "key_hash", "failed_at"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    scope = Column(String(16), nullable=False)
+    key_hash = Column(String(64), nullable=False)
+    failed_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
 class SmsOptOut(Base):

@@ -18,19 +18,20 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Security, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
-from bot.persistence import repository
+from bot.advocates import api_keys
+from bot.persistence import repository, staff
 from bot.persistence.db import run_sync
 from bot.rasa_ext import ERASE_ACTION_NAME
 from bot.settings import Settings
 from bot.web import access_log, console, rasa_client, share, widget
 from bot.web import handoffs as handoff_actions
-from bot.web.auth import API_TOKEN_ACTOR, CSRF_HEADER, SAFE_METHODS, Actor, console_session, same_token
+from bot.web.auth import CSRF_HEADER, SAFE_METHODS, Actor, console_session, now_utc, same_token
 from bot.web.schemas import (
     CaseSummary,
     Deleted,
@@ -54,15 +55,18 @@ VERSION = "0.1.0"
 DESCRIPTION = """\
 JSON API of the Second Opinion Advocate web app, used by the advocate console.
 
-Every `/api/*` endpoint needs `Authorization: Bearer <ADVOCATE_API_TOKEN>`. A missing or wrong
-token gets **401**; while the server has no token configured the API refuses everything with
-**503** (it is never open). `/healthz` needs no token and always answers 200: read its body.
+Every `/api/*` endpoint needs `Authorization: Bearer <key>`: a named API key made with
+`make api-key NAME="..."` (its name is who the audit log and the transcript say acted), or the
+bootstrap admin key ADVOCATE_API_TOKEN. A missing, wrong or revoked key gets **401**; while the
+server has neither ADVOCATE_API_TOKEN nor any live key the API refuses everything with **503** (it
+is never open). `/healthz` needs no token and always answers 200: read its body.
 
 The advocate console at `/advocate` calls the same endpoints with its session cookie instead of
-the token; a call that changes something made with the cookie must send the session's CSRF token
-in the `X-CSRF-Token` header (**403** without it). Every view, reply and close is audit-logged.
+a key; a call that changes something made with the cookie must send the session's CSRF token
+in the `X-CSRF-Token` header (**403** without it). The author of a message is always the key's
+name or the signed-in advocate's; an `X-Advocate-Name` header is ignored. Every read of a
+person's data and every change is written to the hash-chained audit log.
 """
-DEFAULT_AUTHOR = "advocate"
 DATABASE_HEALTH_TIMEOUT = 2.0
 # Postgres INTEGER: a larger id could never exist and would make the driver raise.
 MAX_ID = 2**31 - 1
@@ -72,7 +76,7 @@ SenderId = Annotated[
 ]
 HandoffId = Annotated[int, Path(ge=1, le=MAX_ID, description="The handoff's id.")]
 
-_bearer = HTTPBearer(auto_error=False, description="The advocate console's token (ADVOCATE_API_TOKEN).")
+_bearer = HTTPBearer(auto_error=False, description="A named API key, or the bootstrap ADVOCATE_API_TOKEN.")
 
 
 def get_settings() -> Settings:
@@ -89,13 +93,14 @@ def require_advocate(
 ) -> Actor:
     """Let only advocates in: the API shows people's medical situations and can erase them.
 
-    Two ways in, and the caller is returned for the audit log: a signed-in console session
-    (cookie; changes also need its CSRF token in ``X-CSRF-Token``, else 403), or the
-    ADVOCATE_API_TOKEN as a bearer token. A request with an ``Authorization`` header is judged on
-    the token alone. With no token configured the token way is closed (503), never open.
+    Three ways in, and the caller is returned for the audit log: a signed-in console session
+    (cookie; changes also need its CSRF token in ``X-CSRF-Token``, else 403), a named API key
+    (its name is the actor), or the ADVOCATE_API_TOKEN bootstrap admin key, as bearer tokens. A
+    request with an ``Authorization`` header is judged on the token alone. With neither the
+    bootstrap token configured nor any live API key the API is closed (503), never open.
     ``hmac.compare_digest`` on bytes compares in constant time and copes with any header text (a
     ``str`` compare raises on non-ASCII).
-    Runs before the path and query are validated, so a caller without the token learns nothing else.
+    Runs before the path and query are validated, so a caller without a key learns nothing else.
     """
     if credentials is None and (session := console_session(request)) is not None:
         csrf = request.headers.get(CSRF_HEADER)
@@ -105,25 +110,29 @@ def require_advocate(
                 f"Missing or wrong {CSRF_HEADER} header: console changes must carry their CSRF token.",
             )
         return Actor.from_session(session)
-    expected = settings.advocate_api_token.strip()
-    if not expected:
+    bootstrap = settings.advocate_api_token.strip()
+    given = credentials.credentials if credentials is not None else ""
+    if bootstrap and given and hmac.compare_digest(given.encode(), bootstrap.encode()):
+        return Actor.bootstrap()
+    key = api_keys.authenticate(given, now_utc()) if given else None
+    if key is not None:
+        return Actor.from_api_key(key)
+    if not bootstrap and not staff.any_live_api_key():
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
-            "The advocate API is disabled: ADVOCATE_API_TOKEN is not set on the server.",
+            "The advocate API is disabled: ADVOCATE_API_TOKEN is not set on the server and no API key exists.",
         )
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "Missing bearer token: send 'Authorization: Bearer <ADVOCATE_API_TOKEN>'.",
+            "Missing bearer token: send 'Authorization: Bearer <your API key>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "Wrong bearer token.",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    return Actor(label=API_TOKEN_ACTOR, name=DEFAULT_AUTHOR)
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "Wrong or revoked API key.",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 Advocate = Annotated[Actor, Depends(require_advocate)]
@@ -147,8 +156,11 @@ api = APIRouter(
     prefix="/api",
     dependencies=[Depends(require_advocate)],
     responses={
-        401: {"model": Problem, "description": "Missing or wrong bearer token (`WWW-Authenticate: Bearer`)."},
-        503: {"model": Problem, "description": "ADVOCATE_API_TOKEN is not configured, or the database is down."},
+        401: {"model": Problem, "description": "Missing, wrong or revoked key (`WWW-Authenticate: Bearer`)."},
+        503: {
+            "model": Problem,
+            "description": "Neither ADVOCATE_API_TOKEN nor any API key is configured, or the database is down.",
+        },
     },
 )
 
@@ -159,12 +171,14 @@ api = APIRouter(
     summary="Case summary of one person",
     tags=["conversations"],
 )
-def get_conversation(sender_id: SenderId) -> dict[str, Any]:
+def get_conversation(sender_id: SenderId, actor: Advocate) -> dict[str, Any]:
     """Condition, treatment, recommendation and reasons, questions, records requests and handoff.
 
     An unknown sender gets **200** with nulls and empty lists, not 404: a person who has not told
     the bot anything yet simply has nothing stored, and the console shows the same empty case.
+    Audited (like every read here) before anything is read: no read goes unrecorded.
     """
+    handoff_actions.audit(actor, "view_case", sender_id=sender_id)
     return repository.case_summary(sender_id)
 
 
@@ -174,7 +188,8 @@ def get_conversation(sender_id: SenderId) -> dict[str, Any]:
     summary="The person's saved questions, in the order they were added",
     tags=["conversations"],
 )
-def get_questions(sender_id: SenderId) -> list[dict[str, Any]]:
+def get_questions(sender_id: SenderId, actor: Advocate) -> list[dict[str, Any]]:
+    handoff_actions.audit(actor, "view_questions", sender_id=sender_id)
     return repository.list_questions(sender_id)
 
 
@@ -184,7 +199,8 @@ def get_questions(sender_id: SenderId) -> list[dict[str, Any]]:
     summary="The person's medical-records requests, oldest first",
     tags=["conversations"],
 )
-def get_records_requests(sender_id: SenderId) -> list[dict[str, Any]]:
+def get_records_requests(sender_id: SenderId, actor: Advocate) -> list[dict[str, Any]]:
+    handoff_actions.audit(actor, "view_records", sender_id=sender_id)
     return repository.list_records_requests(sender_id)
 
 
@@ -200,7 +216,7 @@ async def delete_conversation(
     """Questions, records requests, assessments, handoffs and Rasa's conversation history.
 
     Answers 200 with the rows erased per table even when there was nothing (erasing is idempotent).
-    The audit log records who erased how many rows, but not whose: nothing of the person remains.
+    The audit log records who erased how many rows, and whose only as the keyed hash of the id.
 
     Deleting the rows while one of the person's turns is running would not be enough: when that
     turn ends, Rasa's SQL tracker store writes the whole conversation back (it finds none stored)
@@ -218,7 +234,7 @@ async def delete_conversation(
     except rasa_client.RasaDeliveryError as exc:
         logger.warning("erase: Rasa did not run %s, deleting the rows directly: %s", ERASE_ACTION_NAME, exc)
     await run_sync(repository.erase_person, sender_id)
-    await run_sync(handoff_actions.audit, actor, "erase", None, rows=sum(deleted.values()))
+    await run_sync(handoff_actions.audit, actor, "erase", sender_id=sender_id, rows=sum(deleted.values()))
     return {"deleted": deleted}
 
 
@@ -229,11 +245,15 @@ async def delete_conversation(
     tags=["handoffs"],
 )
 def get_handoffs(
+    actor: Advocate,
     handoff_status: Annotated[
         HandoffStatus | None, Query(alias="status", description="Only open or only closed.")
     ] = None,
 ) -> list[dict[str, Any]]:
-    return repository.list_handoffs(handoff_status.value if handoff_status else None)
+    """Audited as "list_handoffs" (once per caller and filter in ten minutes: the console polls it)."""
+    wanted = handoff_status.value if handoff_status else None
+    handoff_actions.audit(actor, "list_handoffs", unless_within=handoff_actions.VIEW_AUDIT_WINDOW, status=wanted)
+    return repository.list_handoffs(wanted)
 
 
 @api.get(
@@ -276,24 +296,17 @@ async def post_message(
     client: HttpClient,
     settings: CurrentSettings,
     actor: Advocate,
-    x_advocate_name: Annotated[
-        str | None,
-        Header(
-            max_length=255,
-            description=f'The advocate\'s name in the transcript (default "{DEFAULT_AUTHOR}"); '
-            "a console session always uses the signed-in advocate's name.",
-        ),
-    ] = None,
 ) -> Any:
     """The message is stored first, then delivered through Rasa on the person's latest channel.
 
-    Storing first means an advocate's words are never lost: if Rasa is unreachable the answer is
-    **502** with the stored message, and the message still shows in the handoff's transcript. A
-    person who texted STOP is sent nothing: **409** with the stored message and the reason.
+    Its author is the caller's name: the API key's, or the signed-in advocate's (a header cannot
+    choose it). Storing first means an advocate's words are never lost: if Rasa is unreachable
+    the answer is **502** with the stored message, and the message still shows in the handoff's
+    transcript. A person who texted STOP is sent nothing: **409** with the stored message and the
+    reason.
     """
-    author = actor.name if actor.advocate_id is not None else (x_advocate_name or "").strip() or DEFAULT_AUTHOR
     try:
-        sent = await handoff_actions.send_message(client, settings, handoff_id, body.text, author, actor)
+        sent = await handoff_actions.send_message(client, settings, handoff_id, body.text, actor.name, actor)
     except handoff_actions.HandoffNotFound:
         raise _not_found(handoff_id) from None
     except handoff_actions.HandoffIsClosed as exc:

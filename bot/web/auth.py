@@ -1,4 +1,8 @@
-"""Who is calling the advocate side: a console session (cookie) or the API token, and CSRF checks.
+"""Who is calling the advocate side: a console session (cookie) or an API key, and CSRF checks.
+
+The JSON API takes a named key (``make api-key NAME=...``, bot.advocates.api_keys): the key's name
+is the actor in the audit log and the author in the transcript. ``ADVOCATE_API_TOKEN`` stays as
+the bootstrap admin key (actor :data:`BOOTSTRAP_ACTOR`), so a fresh install can be used at once.
 
 The console signs in with an e-mail and password and gets a session cookie: a random token,
 HttpOnly (page scripts cannot read it), SameSite=Lax (other sites cannot post with it; a link from
@@ -22,7 +26,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from bot.advocates.config import AdvocateSettings
-from bot.persistence import repository
+from bot.persistence import staff
 
 SESSION_COOKIE = "advocate_session"
 LOGIN_CSRF_COOKIE = "advocate_login_csrf"
@@ -30,7 +34,9 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 LOGIN_CSRF_MAX_AGE = 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_TOKEN_ACTOR = "api-token"
+BOOTSTRAP_ACTOR = "admin (bootstrap token)"
+# What the person is shown as the author of a message sent with the bootstrap token.
+BOOTSTRAP_AUTHOR = "advocate"
 _MAX_TOKEN_CHARS = 128
 
 
@@ -41,6 +47,7 @@ class Actor:
     label: str
     name: str
     advocate_id: int | None = None
+    api_key_id: int | None = None
     csrf_token: str | None = None
 
     @classmethod
@@ -49,6 +56,14 @@ class Actor:
             label=session["email"], name=session["name"], advocate_id=session["advocate_id"],
             csrf_token=session["csrf_token"],
         )  # fmt: skip
+
+    @classmethod
+    def from_api_key(cls, key: dict[str, Any]) -> Actor:
+        return cls(label=f"{key['name']} (API key #{key['id']})", name=key["name"], api_key_id=key["id"])
+
+    @classmethod
+    def bootstrap(cls) -> Actor:
+        return cls(label=BOOTSTRAP_ACTOR, name=BOOTSTRAP_AUTHOR)
 
 
 def now_utc() -> datetime:
@@ -76,7 +91,7 @@ def console_session(request: Request) -> dict[str, Any] | None:
     if not token or len(token) > _MAX_TOKEN_CHARS:
         return None
     settings = AdvocateSettings.from_env()
-    return repository.advocate_session(hash_token(token), now_utc(), settings.idle_timeout)
+    return staff.advocate_session(hash_token(token), now_utc(), settings.idle_timeout)
 
 
 def cookie_secure(request: Request, settings: AdvocateSettings) -> bool:
@@ -87,7 +102,7 @@ def start_session(request: Request, response: Response, advocate: dict[str, Any]
     """Create the session row and set its cookie on ``response``."""
     settings = AdvocateSettings.from_env()
     token = new_token()
-    repository.start_advocate_session(
+    staff.start_advocate_session(
         advocate["id"], hash_token(token), new_token(), now_utc() + settings.session_lifetime
     )
     response.set_cookie(
@@ -104,7 +119,7 @@ def start_session(request: Request, response: Response, advocate: dict[str, Any]
 def end_session(request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token and len(token) <= _MAX_TOKEN_CHARS:
-        repository.end_advocate_session(hash_token(token))
+        staff.end_advocate_session(hash_token(token))
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

@@ -26,12 +26,15 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot.advocates import throttle, totp
 from bot.advocates.config import AdvocateSettings
 from bot.advocates.labels import channel_label, reason_label
 from bot.advocates.passwords import hash_password, needs_rehash, verify_password
 from bot.logic.office_hours import OfficeHours
-from bot.persistence import repository
+from bot.persistence import audit as audit_trail
+from bot.persistence import repository, staff
 from bot.persistence.db import run_sync
+from bot.security.hashing import keyed_hash
 from bot.settings import Settings
 from bot.web import auth
 from bot.web import handoffs as handoff_actions
@@ -43,9 +46,8 @@ STATIC_DIR = WEB_DIR / "static" / "advocate"
 STATIC_PATH = "/advocate/static"
 TEMPLATES_DIR = WEB_DIR / "templates" / "advocate"
 
-# Failed sign-ins per e-mail address before it must wait (counted in the audit log).
-MAX_FAILED_SIGN_INS = 10
-FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
+# How long the "enter your code" step of a sign-in with a second factor stays valid.
+CODE_STEP_LIFETIME = timedelta(minutes=5)
 CLOSED_SHOWN = 20
 MAX_ID = 2**31 - 1
 # Where a sign-in may send the advocate back to: a console page, never another site.
@@ -255,6 +257,59 @@ def login_form(request: Request, next_path: Annotated[str, Query(alias="next", m
     return _login_page(request, next_path, None, status.HTTP_200_OK)
 
 
+def _wait_page(request: Request, next_path: str, seconds: int, email: str) -> Response:
+    """Refused without checking anything: too many recent failures from this address or for this account."""
+    response = _login_page(
+        request, next_path, f"Too many failed attempts. Try again in {seconds} second{'s' if seconds != 1 else ''}.",
+        status.HTTP_429_TOO_MANY_REQUESTS, email,
+    )  # fmt: skip
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _failed(address: str, email: str, advocate_id: int | None, step: str) -> None:
+    throttle.record_failure(address, email, auth.now_utc())
+    audit_trail.write_audit(
+        email or "(no e-mail)", "sign_in_failed", advocate_id=advocate_id, detail={"ip": address, "step": step}
+    )
+
+
+def _pending_token(email: str, expires: int, login_csrf: str) -> str:
+    """Proof that the password step passed, for the code step: bound to this browser's login CSRF cookie."""
+    return keyed_hash(f"{email}\x00{expires}\x00{login_csrf}", "console-code-step")
+
+
+def _code_page(
+    request: Request, email: str, next_path: str, error: str | None = None, status_code: int = 200
+) -> Response:
+    """The second step: the password was right, now the 6-digit code (a new 5-minute step each time)."""
+    login_csrf = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or ""
+    expires = int((auth.now_utc() + CODE_STEP_LIFETIME).timestamp())
+    return _render(
+        "login_code.html",
+        status_code=status_code,
+        actor=None,
+        login_csrf=login_csrf,
+        next_path=next_path if _LOCAL_NEXT.match(next_path) else "/advocate",
+        email=email,
+        expires=expires,
+        pending=_pending_token(email, expires, login_csrf),
+        error=error,
+    )
+
+
+def _start(request: Request, advocate: dict[str, Any], next_path: str, address: str) -> Response:
+    response = _redirect(next_path if _LOCAL_NEXT.match(next_path) else "/advocate")
+    auth.start_session(request, response, advocate)
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/advocate")
+    throttle.record_success(advocate["email"])
+    audit_trail.write_audit(
+        advocate["email"], "sign_in", advocate_id=advocate["id"],
+        detail={"ip": address, "second_factor": advocate["totp_secret"] is not None},
+    )  # fmt: skip
+    return response
+
+
 @router.post("/login")
 def login(
     request: Request,
@@ -263,31 +318,63 @@ def login(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
     next_path: Annotated[str, Form(alias="next", max_length=200)] = "/advocate",
 ) -> Response:
-    """Check the password (Argon2id), then start a session; failures are audited and rate-limited."""
+    """Check the password (Argon2id), then start a session or ask for the code; throttled and audited.
+
+    Throttling (bot.advocates.throttle) comes first and refuses without checking the password,
+    so a guess made while waiting tells nothing, not even to the owner.
+    """
     if not auth.same_token(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf_token):
         return _forbidden(None)
-    email = repository.normalize_email(email)
-    since = auth.now_utc() - FAILED_SIGN_IN_WINDOW
-    if email and repository.count_audit(email, "sign_in_failed", since) >= MAX_FAILED_SIGN_INS:
-        minutes = int(FAILED_SIGN_IN_WINDOW.total_seconds() // 60)
-        return _login_page(
-            request, next_path, f"Too many failed attempts. Wait {minutes} minutes and try again.",
-            status.HTTP_429_TOO_MANY_REQUESTS, email,
-        )  # fmt: skip
-    advocate = repository.advocate_credentials(email) if email else None
+    email = staff.normalize_email(email)
+    address = throttle.client_address(request)
+    if wait := throttle.seconds_to_wait(address, email, auth.now_utc()):
+        return _wait_page(request, next_path, wait, email)
+    advocate = staff.advocate_credentials(email) if email else None
     # Verified even for an unknown or disabled account, so timing tells nothing about which it was.
     valid = verify_password(advocate["password_hash"] if advocate else None, password)
     if advocate is None or not valid or not advocate["active"]:
-        known = advocate["id"] if advocate else None
-        repository.write_audit(email or "(no e-mail)", "sign_in_failed", advocate_id=known)
+        _failed(address, email, advocate["id"] if advocate else None, "password")
         return _login_page(request, next_path, "Wrong e-mail or password.", status.HTTP_401_UNAUTHORIZED, email)
     if needs_rehash(advocate["password_hash"]):
-        repository.set_advocate_password(email, hash_password(password), sign_out=False)
-    response = _redirect(next_path if _LOCAL_NEXT.match(next_path) else "/advocate")
-    auth.start_session(request, response, advocate)
-    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/advocate")
-    repository.write_audit(advocate["email"], "sign_in", advocate_id=advocate["id"])
-    return response
+        staff.set_advocate_password(email, hash_password(password), sign_out=False)
+    if advocate["totp_secret"] is not None:
+        return _code_page(request, advocate["email"], next_path)
+    return _start(request, advocate, next_path, address)
+
+
+@router.post("/login/code")
+def login_code(
+    request: Request,
+    email: Annotated[str, Form(max_length=255)] = "",
+    code: Annotated[str, Form(max_length=20)] = "",
+    pending: Annotated[str, Form(max_length=200)] = "",
+    expires: Annotated[int, Form()] = 0,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next_path: Annotated[str, Form(alias="next", max_length=200)] = "/advocate",
+) -> Response:
+    """The second factor: the code from the advocate's authenticator app (RFC 6238), throttled like passwords."""
+    login_csrf = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
+    if not auth.same_token(login_csrf, csrf_token):
+        return _forbidden(None)
+    email = staff.normalize_email(email)
+    if expires < auth.now_utc().timestamp() or not auth.same_token(
+        _pending_token(email, expires, login_csrf or ""), pending
+    ):
+        return _login_page(
+            request, next_path, "That sign-in took too long. Please start again.", status.HTTP_401_UNAUTHORIZED, email
+        )
+    address = throttle.client_address(request)
+    if wait := throttle.seconds_to_wait(address, email, auth.now_utc()):
+        return _wait_page(request, next_path, wait, email)
+    advocate = staff.advocate_credentials(email)
+    if advocate is None or not advocate["active"] or advocate["totp_secret"] is None:
+        return _login_page(request, next_path, "Please sign in again.", status.HTTP_401_UNAUTHORIZED, email)
+    if not totp.code_is_valid(advocate["totp_secret"], advocate["email"], code):
+        _failed(address, email, advocate["id"], "code")
+        return _code_page(
+            request, email, next_path, "That code is not right. Try the current one.", status.HTTP_401_UNAUTHORIZED
+        )
+    return _start(request, advocate, next_path, address)
 
 
 @router.post("/logout")
@@ -314,6 +401,7 @@ def queue(request: Request, notice: str | None = None, handoff: Annotated[int | 
     actor = _signed_in(request)
     if actor is None:
         return _to_login(request)
+    handoff_actions.audit(actor, "view_queue")
     closed = repository.list_handoffs("closed")
     return _render(
         "queue.html",
@@ -354,7 +442,8 @@ def audit_log(request: Request) -> Response:
     actor = _signed_in(request)
     if actor is None:
         return _to_login(request)
-    return _render("audit.html", actor=actor, office=_office_status(), entries=repository.list_audit(limit=500))
+    handoff_actions.audit(actor, "view_audit")
+    return _render("audit.html", actor=actor, office=_office_status(), entries=audit_trail.list_audit(limit=500))
 
 
 # --- reply and close (the same code as the JSON API) -----------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.persistence import audit as audit_trail
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.settings import Settings
@@ -59,19 +60,34 @@ class Sent:
         return self.problem is None
 
 
-def audit(actor: Actor, action: str, handoff_id: int | None = None, **detail: Any) -> None:
-    repository.write_audit(actor.label, action, advocate_id=actor.advocate_id, handoff_id=handoff_id, detail=detail)
+def audit(
+    actor: Actor,
+    action: str,
+    handoff_id: int | None = None,
+    *,
+    sender_id: str | None = None,
+    unless_within: timedelta | None = None,
+    **detail: Any,
+) -> None:
+    """One entry in the hash-chained audit log: who, what (on which handoff / conversation), when.
+
+    ``detail`` holds ids, counts and flags only, never a person's words. Blocking (database).
+    """
+    audit_trail.write_audit(
+        actor.label, action, advocate_id=actor.advocate_id, api_key_id=actor.api_key_id, handoff_id=handoff_id,
+        sender_id=sender_id, detail=detail, unless_within=unless_within,
+    )  # fmt: skip
 
 
 def view_handoff(handoff_id: int, actor: Actor) -> dict[str, Any]:
     """The handoff with its transcript since it began; audited as a "view". Blocking (database)."""
     handoff = repository.get_handoff(handoff_id)
-    transcript = repository.handoff_transcript(handoff_id)
-    if handoff is None or transcript is None:
+    if handoff is None:
         raise HandoffNotFound(handoff_id)
-    repository.write_audit(
-        actor.label, "view", advocate_id=actor.advocate_id, handoff_id=handoff_id, unless_within=VIEW_AUDIT_WINDOW
-    )
+    audit(actor, "view", handoff_id, sender_id=handoff["sender_id"], unless_within=VIEW_AUDIT_WINDOW)
+    transcript = repository.handoff_transcript(handoff_id)
+    if transcript is None:
+        raise HandoffNotFound(handoff_id)
     return {**handoff, "transcript": transcript}
 
 
@@ -94,7 +110,10 @@ async def send_message(
     if message is None:  # erased between the two calls
         raise HandoffNotFound(handoff_id)
     if await run_sync(repository.is_sms_opted_out, handoff["sender_id"]):
-        await run_sync(audit, actor, "reply", handoff_id, message_id=message["id"], delivered=False, opted_out=True)
+        await run_sync(
+            audit, actor, "reply", handoff_id, sender_id=handoff["sender_id"], message_id=message["id"],
+            delivered=False, opted_out=True,
+        )  # fmt: skip
         return Sent(message, OPTED_OUT_PROBLEM, opted_out=True)
     event = rasa_client.advocate_message_event(text, author, message["id"])
     problem = None
@@ -103,7 +122,10 @@ async def send_message(
     except rasa_client.RasaDeliveryError as exc:
         logger.warning("handoff %s: message %s stored but not delivered: %s", handoff_id, message["id"], exc)
         problem = f"The message was stored but not delivered: {exc}"
-    await run_sync(audit, actor, "reply", handoff_id, message_id=message["id"], delivered=problem is None)
+    await run_sync(
+        audit, actor, "reply", handoff_id, sender_id=handoff["sender_id"], message_id=message["id"],
+        delivered=problem is None,
+    )  # fmt: skip
     return Sent(message, problem)
 
 
@@ -131,5 +153,8 @@ async def close_handoff(client: httpx.AsyncClient, settings: Settings, handoff_i
     except rasa_client.RasaDeliveryError as exc:
         logger.warning("handoff %s closed but Rasa was not told: %s", handoff_id, exc)
         detail = str(exc)
-    await run_sync(audit, actor, "close", handoff_id, already_closed=already_closed, delivered=detail is None)
+    await run_sync(
+        audit, actor, "close", handoff_id, sender_id=handoff["sender_id"], already_closed=already_closed,
+        delivered=detail is None,
+    )  # fmt: skip
     return {"handoff": handoff, "already_closed": already_closed, "delivered": detail is None, "detail": detail}

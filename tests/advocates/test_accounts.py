@@ -16,7 +16,7 @@ from actions.safety import ActionCrisis
 from bot.advocates import __main__ as cli
 from bot.advocates.availability import FALLBACK, handoff_expectation
 from bot.advocates.passwords import MAX_LENGTH, WeakPassword, hash_password, verify_password
-from bot.persistence import repository
+from bot.persistence import repository, staff
 from bot.settings import PROJECT_ROOT
 from tests.actions.conftest import make_tracker
 
@@ -60,7 +60,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int
 def test_add_list_disable_enable(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(monkeypatch, "add", "Sam@Example.org", "--name", "Sam Lee", "--password-stdin", stdin=PASSWORD) == 0
     assert "Added advocate sam@example.org (Sam Lee)" in capsys.readouterr().out
-    account = repository.advocate_credentials("sam@example.org")
+    account = staff.advocate_credentials("sam@example.org")
     assert account is not None and verify_password(account["password_hash"], PASSWORD)
 
     assert run_cli(monkeypatch, "list") == 0
@@ -69,22 +69,22 @@ def test_add_list_disable_enable(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert "$argon2" not in listing
 
     assert run_cli(monkeypatch, "disable", "sam@example.org") == 0
-    assert repository.list_advocates()[0]["active"] is False
+    assert staff.list_advocates()[0]["active"] is False
     assert run_cli(monkeypatch, "enable", "SAM@example.org") == 0
-    assert repository.list_advocates()[0]["active"] is True
+    assert staff.list_advocates()[0]["active"] is True
 
 
 @pytest.mark.usefixtures("database")
 def test_set_password_signs_the_account_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    advocate = repository.create_advocate("sam@example.org", "Sam", hash_password(PASSWORD))
-    repository.start_advocate_session(advocate["id"], "a" * 64, "csrf", now() + timedelta(hours=1))
-    assert repository.advocate_session("a" * 64, now(), WINDOW) is not None
+    advocate = staff.create_advocate("sam@example.org", "Sam", hash_password(PASSWORD))
+    staff.start_advocate_session(advocate["id"], "a" * 64, "csrf", now() + timedelta(hours=1))
+    assert staff.advocate_session("a" * 64, now(), WINDOW) is not None
 
     new = "another long passphrase"
     assert run_cli(monkeypatch, "set-password", "sam@example.org", "--password-stdin", stdin=new + "\n") == 0
 
-    assert verify_password(repository.advocate_credentials("sam@example.org")["password_hash"], new)
-    assert repository.advocate_session("a" * 64, now(), WINDOW) is None
+    assert verify_password(staff.advocate_credentials("sam@example.org")["password_hash"], new)
+    assert staff.advocate_session("a" * 64, now(), WINDOW) is None
 
 
 @pytest.mark.usefixtures("database")
@@ -105,7 +105,7 @@ def test_mistakes_are_explained(
 ) -> None:
     assert run_cli(monkeypatch, *argv, stdin=stdin) == 1
     assert problem in capsys.readouterr().err
-    assert repository.list_advocates() == []
+    assert staff.list_advocates() == []
 
 
 @pytest.mark.usefixtures("database")
@@ -135,32 +135,32 @@ def test_the_module_runs_as_a_command_on_a_fresh_database(tmp_path: Any) -> None
 
 @pytest.fixture
 def advocate(database: str) -> dict[str, Any]:
-    return repository.create_advocate("sam@example.org", "Sam", hash_password(PASSWORD))
+    return staff.create_advocate("sam@example.org", "Sam", hash_password(PASSWORD))
 
 
 def sign_in(advocate: dict[str, Any], token: str = "t" * 64, lifetime: timedelta = timedelta(hours=1)) -> str:
-    repository.start_advocate_session(advocate["id"], token, "csrf", now() + lifetime)
+    staff.start_advocate_session(advocate["id"], token, "csrf", now() + lifetime)
     return token
 
 
 def test_nobody_is_online_without_a_session(advocate: dict[str, Any]) -> None:
-    assert repository.any_advocate_online(now(), WINDOW) is False
+    assert staff.any_advocate_online(now(), WINDOW) is False
 
 
 def test_a_signed_in_advocate_is_online_until_gone_quiet(advocate: dict[str, Any]) -> None:
     sign_in(advocate)
-    assert repository.any_advocate_online(now(), WINDOW) is True
-    assert repository.any_advocate_online(now() + timedelta(minutes=6), WINDOW) is False  # no request since
+    assert staff.any_advocate_online(now(), WINDOW) is True
+    assert staff.any_advocate_online(now() + timedelta(minutes=6), WINDOW) is False  # no request since
 
 
 @pytest.mark.parametrize("how", ["signed_out", "expired", "disabled"])
 def test_gone_advocates_are_not_online(advocate: dict[str, Any], how: str) -> None:
     token = sign_in(advocate, lifetime=timedelta(seconds=-1) if how == "expired" else timedelta(hours=1))
     if how == "signed_out":
-        repository.end_advocate_session(token)
+        staff.end_advocate_session(token)
     elif how == "disabled":
-        repository.set_advocate_active("sam@example.org", False)
-    assert repository.any_advocate_online(now(), WINDOW) is False
+        staff.set_advocate_active("sam@example.org", False)
+    assert staff.any_advocate_online(now(), WINDOW) is False
 
 
 @pytest.mark.parametrize(

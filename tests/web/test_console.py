@@ -16,7 +16,8 @@ from sqlalchemy import update
 
 from bot.advocates.config import AdvocateSettings
 from bot.advocates.passwords import hash_password
-from bot.persistence import repository
+from bot.persistence import audit as audit_trail
+from bot.persistence import repository, staff
 from bot.persistence.db import session_scope
 from bot.persistence.models import AdvocateSession
 from bot.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
@@ -34,7 +35,7 @@ _CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture
 def advocate(database: str) -> dict[str, Any]:
-    return repository.create_advocate(EMAIL, NAME, hash_password(PASSWORD))
+    return staff.create_advocate(EMAIL, NAME, hash_password(PASSWORD))
 
 
 def csrf_in(page: str) -> str:
@@ -65,7 +66,7 @@ def open_handoff(sender_id: str = "person-1", reason: str = "asked_for_person", 
 
 def audit_actions(handoff_id: int | None = None) -> list[tuple[str, str]]:
     """(actor, action), oldest first."""
-    return [(e["actor"], e["action"]) for e in reversed(repository.list_audit(handoff_id=handoff_id))]
+    return [(e["actor"], e["action"]) for e in reversed(audit_trail.list_audit(handoff_id=handoff_id))]
 
 
 def set_cookie_header(response: Any, name: str) -> str:
@@ -97,7 +98,7 @@ def test_sign_in_sets_a_safe_expiring_session_cookie(client: TestClient, advocat
     page = client.get("/advocate")
     assert page.status_code == 200
     assert NAME in page.text and "Sign out" in page.text
-    assert audit_actions() == [(EMAIL, "sign_in")]
+    assert audit_actions() == [(EMAIL, "sign_in"), (EMAIL, "view_queue")]
 
 
 def test_session_cookie_is_secure_over_https(client: TestClient, advocate: dict[str, Any]) -> None:
@@ -149,7 +150,7 @@ def test_email_is_case_insensitive(client: TestClient, advocate: dict[str, Any])
 def test_disabled_account_cannot_sign_in_and_loses_its_sessions(
     client: TestClient, advocate: dict[str, Any], signed_in: str
 ) -> None:
-    repository.set_advocate_active(EMAIL, False)
+    staff.set_advocate_active(EMAIL, False)
 
     assert client.get("/advocate", follow_redirects=False).status_code == 303
     client.cookies.clear()
@@ -174,11 +175,12 @@ def test_login_without_its_csrf_token_is_refused(client: TestClient, advocate: d
 
 
 def test_repeated_failures_slow_down_guessing(client: TestClient, advocate: dict[str, Any]) -> None:
-    for _ in range(10):
+    for _ in range(5):
         assert sign_in(client, EMAIL, "not the password!").status_code == 401
     response = sign_in(client)  # even the right password must wait now
     assert response.status_code == 429
-    assert "Too many failed attempts" in response.text
+    assert "Too many failed attempts. Try again in 1 second." in response.text
+    assert response.headers["retry-after"] == "1"
 
 
 @pytest.mark.parametrize("next_path", ["//evil.example/x", "https://evil.example/", "/elsewhere", "/advocate/../x"])
@@ -204,7 +206,7 @@ def test_sign_out_ends_the_session(client: TestClient, signed_in: str) -> None:
     client.cookies.set(SESSION_COOKIE, cookie)  # a copied cookie is worth nothing once signed out
     assert client.get("/advocate", follow_redirects=False).status_code == 303
     assert client.get("/api/handoffs").status_code == 401
-    assert [action for _, action in audit_actions()] == ["sign_in", "sign_out"]
+    assert [action for _, action in audit_actions()] == ["sign_in", "view_queue", "sign_out"]
 
 
 def test_sign_out_needs_the_csrf_token(client: TestClient, signed_in: str) -> None:
@@ -277,9 +279,11 @@ def test_the_token_still_works_and_is_audited_as_the_api(
     client.post(f"/api/handoffs/{handoff['id']}/close", headers=auth)
     client.delete("/api/conversations/person-1", headers=auth)
 
-    assert audit_actions(handoff["id"]) == [("api-token", "view"), ("api-token", "reply"), ("api-token", "close")]
-    erase = repository.list_audit()[0]
+    admin = "admin (bootstrap token)"
+    assert audit_actions(handoff["id"]) == [(admin, "view"), (admin, "reply"), (admin, "close")]
+    erase = audit_trail.list_audit()[0]
     assert erase["action"] == "erase" and erase["handoff_id"] is None
+    assert erase["subject"] == audit_trail.subject_of("person-1")  # whose, as a keyed hash only
     assert "person-1" not in str(erase)  # the log keeps nothing of an erased person
 
 
@@ -402,7 +406,7 @@ def test_reply_from_the_console_is_delivered_and_audited(
     [stored] = repository.get_handoff(handoff["id"])["advocate_messages"]
     assert stored["author"] == NAME
     assert audit_actions(handoff["id"]) == [(EMAIL, "view"), (EMAIL, "reply")]
-    reply = repository.list_audit(handoff["id"])[0]
+    reply = audit_trail.list_audit(handoff["id"])[0]
     assert reply["advocate_id"] is not None and reply["created_at"]
     assert reply["detail"] == {"message_id": stored["id"], "delivered": True}
     assert "Sent." in client.get(response.headers["location"]).text
@@ -417,7 +421,7 @@ def test_reply_is_kept_when_rasa_is_down(client: TestClient, signed_in: str) -> 
 
     assert "could not be delivered" in response.text
     assert "Hello?" in response.text  # still in the transcript
-    [reply] = [e for e in repository.list_audit(handoff["id"]) if e["action"] == "reply"]
+    [reply] = [e for e in audit_trail.list_audit(handoff["id"]) if e["action"] == "reply"]
     assert reply["detail"]["delivered"] is False
 
 
@@ -434,7 +438,7 @@ def test_reply_to_someone_who_texted_stop_is_kept_but_not_sent(
     assert "texted STOP" in response.text
     assert "Still there?" in response.text  # in the transcript
     assert fake_rasa.tracker_posts() == []
-    [reply] = [e for e in repository.list_audit(handoff["id"]) if e["action"] == "reply"]
+    [reply] = [e for e in audit_trail.list_audit(handoff["id"]) if e["action"] == "reply"]
     assert reply["detail"]["delivered"] is False and reply["detail"]["opted_out"] is True
 
 
@@ -530,7 +534,7 @@ def test_views_are_audited_once_per_visit_not_per_poll(client: TestClient, signe
     for _ in range(5):  # the page's script re-reads the transcript every second
         assert client.get(f"/api/handoffs/{handoff['id']}").status_code == 200
 
-    [view] = repository.list_audit(handoff["id"])
+    [view] = audit_trail.list_audit(handoff["id"])
     assert (view["actor"], view["action"], view["handoff_id"]) == (EMAIL, "view", handoff["id"])
     assert datetime.fromisoformat(view["created_at"])
 
