@@ -33,7 +33,8 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 	find data bot/rasa_ext bot/nlp bot/logic/vocabulary bot/logic/vocabulary.py \
 	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
 
-.PHONY: help install spacy run shell advocate train test validate lint test-unit test-core test-nlu test-stack \
+.PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify audit train test validate lint \
+	test-unit test-core test-nlu test-stack \
 	test-postgres eval bench bench-train widget-vendor clean FORCE
 
 help: ## List the commands
@@ -87,6 +88,17 @@ advocate: | $(INSTALLED) ## Add an advocate console account: make advocate EMAIL
 		echo 'usage: make advocate EMAIL=maria@example.org NAME="Maria Lopez"  (asks for the password)' >&2; exit 2; fi
 	$(PY) -m bot.advocates add "$$EMAIL" --name "$$NAME"
 
+api-key: | $(INSTALLED) ## New named API key, shown once: make api-key NAME="Maria Lopez" (list: python -m bot.advocates api-keys)
+	@if [ -z "$${NAME:-}" ]; then echo 'usage: make api-key NAME="Maria Lopez"' >&2; exit 2; fi
+	$(PY) -m bot.advocates api-key "$$NAME"
+
+api-key-revoke: | $(INSTALLED) ## Revoke an API key: make api-key-revoke ID=3 (it gets 401 from then on)
+	@if [ -z "$${ID:-}" ]; then echo 'usage: make api-key-revoke ID=3  (ids: python -m bot.advocates api-keys)' >&2; exit 2; fi
+	$(PY) -m bot.advocates api-key-revoke "$$ID"
+
+audit-verify: | $(INSTALLED) ## Recompute the staff audit log's hash chain; fails naming the first broken entry
+	$(PY) -m bot.advocates audit-verify
+
 # --- checks --------------------------------------------------------------------------------------
 
 test: validate lint test-unit $(MODEL) test-core test-nlu test-stack test-postgres ## Run every check, in order
@@ -96,6 +108,9 @@ validate: | $(INSTALLED) ## rasa data validate, warnings fail
 
 lint: | $(INSTALLED) ## ruff
 	$(PY) -m ruff check .
+
+audit: | $(INSTALLED) ## Locked packages with known advisories (security/advisories.yml, curated): fixed or why accepted
+	$(PY) scripts/dependency_audit.py
 
 test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
 	$(PY) -m pytest tests -m "not stack and not postgres and not model" --durations=5
