@@ -17,6 +17,7 @@ from bot.launcher.processes import (
     action_server_check,
     action_server_command,
     process_env,
+    rasa_shell_command,
     readiness_checks,
     ready_banner,
     stack_commands,
@@ -73,7 +74,7 @@ def run(config: StackConfig) -> int:
             say(ready_banner(config, token_source))
 
     outcome = supervise(
-        stack_commands(config, rasa_token),
+        stack_commands(config),
         process_env(config, os.environ),
         PROJECT_ROOT,
         on_running=announce_when_ready,
@@ -136,13 +137,7 @@ def shell(config: StackConfig) -> int:
             )
             if pending:
                 raise LaunchError(f"the action server did not start; see {config.var_dir / 'actions-shell.log'}")
-        command = [
-            sys.executable, "-m", "rasa", "shell",
-            "--model", MODELS_DIR,
-            "--endpoints", str(config.endpoints_file),
-            "--port", str(config.shell_port),
-        ]  # fmt: skip
-        chat = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
+        chat = subprocess.Popen(rasa_shell_command(config), env=env, cwd=PROJECT_ROOT)
         # Ctrl-C reaches the shell from the terminal and belongs to it: the launcher only waits (a
         # no-op handler, not SIG_IGN, which the child would inherit). A SIGTERM sent to the
         # launcher alone (a supervisor, `timeout`) is passed on, so the shell is never orphaned.

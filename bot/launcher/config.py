@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.servers.settings import DEFAULT_BIND_HOST, bind_host, local_host
 from bot.settings import PROJECT_ROOT
 
 # Generated once into var/secrets.env when unset. ADVOCATE_HASH_KEY keys the hashes that stand in
@@ -52,6 +53,8 @@ class StackConfig:
     web_port: int
     shell_port: int
     ready_timeout: float
+    # BIND_HOST: where all three listen (bot.servers.settings); 127.0.0.1 unless the operator opens them.
+    bind_host: str = DEFAULT_BIND_HOST
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> StackConfig:
@@ -71,6 +74,7 @@ class StackConfig:
             web_port=_port(environ, "WEB_PORT", 8000),
             shell_port=_port(environ, "SHELL_PORT", 5006),
             ready_timeout=ready_timeout,
+            bind_host=bind_host(environ),
         )
 
     @property
@@ -85,17 +89,21 @@ class StackConfig:
     def credentials_file(self) -> Path:
         return self.var_dir / "credentials.yml"
 
+    def _local_url(self, port: int) -> str:
+        host = local_host(self.bind_host)
+        return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self._local_url(self.rasa_port)
 
     @property
     def action_server_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}"
+        return self._local_url(self.action_port)
 
     @property
     def web_url(self) -> str:
-        return f"http://127.0.0.1:{self.web_port}"
+        return self._local_url(self.web_port)
 
 
 def find_model() -> Path | None:

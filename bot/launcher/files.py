@@ -12,6 +12,7 @@ import yaml
 
 from bot.channels.config import channels_config, status_lines
 from bot.launcher.config import TRACKER_STORE_CLASS, LaunchError, StackConfig
+from bot.servers.settings import ACTION_TOKEN_VARIABLE
 
 
 def run_migrations() -> bool:
@@ -56,7 +57,11 @@ def endpoints_config(config: StackConfig) -> dict[str, Any]:
     single Rasa instance, and Redis is only needed when several instances serve together.
     """
     endpoints: dict[str, Any] = {
-        "action_endpoint": {"url": f"{config.action_server_url}/webhook"},
+        "action_endpoint": {
+            "url": f"{config.action_server_url}/webhook",
+            # Rasa fills in ${...} from its own environment, so the secret is not in the file.
+            "headers": {"Authorization": f"Bearer ${{{ACTION_TOKEN_VARIABLE}}}"},
+        },
         # Reads DATABASE_URL itself, so Rasa stores conversations in the app's database.
         "tracker_store": {"type": TRACKER_STORE_CLASS},
     }

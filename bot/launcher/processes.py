@@ -24,6 +24,7 @@ def process_env(config: StackConfig, environ: Mapping[str, str]) -> dict[str, st
         DATABASE_URL=config.database_url,
         RASA_URL=config.rasa_url,
         ACTION_SERVER_URL=config.action_server_url,
+        BIND_HOST=config.bind_host,
         # The default address of the links to people's printable question lists (bot.settings).
         WEB_PORT=str(config.web_port),
         PYTHONPATH=os.pathsep.join(pythonpath),
@@ -42,31 +43,48 @@ def process_env(config: StackConfig, environ: Mapping[str, str]) -> dict[str, st
     return env
 
 
-def rasa_server_command(config: StackConfig, rasa_token: str) -> list[str]:
+def rasa_server_command(config: StackConfig) -> list[str]:
+    """Rasa through our entrypoint: it reads RASA_API_TOKEN, CORS_ORIGINS and BIND_HOST itself,
+    so no secret is on the command line (bot.servers.rasa_server)."""
     return [
-        sys.executable, "-m", "rasa", "run",
+        sys.executable, "-m", "bot.servers.rasa_server", "run",
         "--model", MODELS_DIR,
         "--enable-api",
-        "--auth-token", rasa_token,
-        "--cors", "*",
         "--port", str(config.rasa_port),
         "--endpoints", str(config.endpoints_file),
         "--credentials", str(config.credentials_file),
     ]  # fmt: skip
 
 
+def rasa_shell_command(config: StackConfig) -> list[str]:
+    return [
+        sys.executable, "-m", "bot.servers.rasa_server", "shell",
+        "--model", MODELS_DIR,
+        "--endpoints", str(config.endpoints_file),
+        "--port", str(config.shell_port),
+    ]  # fmt: skip
+
+
 def action_server_command(config: StackConfig) -> list[str]:
-    return [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions", "--port", str(config.action_port)]
+    """Our action server (bot.servers.action_server): ACTION_SERVER_TOKEN from the environment."""
+    port = str(config.action_port)
+    return [sys.executable, "-m", "bot.servers.action_server", "--actions", "actions", "--port", port]
 
 
 def web_command(config: StackConfig) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "bot.web.app:app", "--host", "0.0.0.0", "--port", str(config.web_port)]
+    return [
+        sys.executable, "-m", "uvicorn", "bot.web.app:app",
+        "--host", config.bind_host,
+        "--port", str(config.web_port),
+        # Which server software answers is nobody's business.
+        "--no-server-header",
+    ]  # fmt: skip
 
 
-def stack_commands(config: StackConfig, rasa_token: str) -> dict[str, list[str]]:
-    """Process name (the prefix of its output lines) -> argv."""
+def stack_commands(config: StackConfig) -> dict[str, list[str]]:
+    """Process name (the prefix of its output lines) -> argv. No argv holds a secret: `ps` shows them."""
     return {
-        "rasa": rasa_server_command(config, rasa_token),
+        "rasa": rasa_server_command(config),
         "actions": action_server_command(config),
         "web": web_command(config),
     }

@@ -28,6 +28,7 @@ from bot.advocates import api_keys
 from bot.persistence import repository, staff
 from bot.persistence.db import run_sync
 from bot.rasa_ext import ERASE_ACTION_NAME
+from bot.servers import web_guard
 from bot.settings import Settings
 from bot.web import access_log, console, rasa_client, share, widget
 from bot.web import handoffs as handoff_actions
@@ -415,6 +416,7 @@ def create_app() -> FastAPI:
     app.include_router(console.router)
     app.mount(console.STATIC_PATH, StaticFiles(directory=console.STATIC_DIR), name="advocate-static")
     app.add_exception_handler(OperationalError, _database_unavailable)
+    web_guard.install(app)
     return app
 
 

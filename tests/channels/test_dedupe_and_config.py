@@ -98,7 +98,7 @@ def test_configured_channels_are_written_as_references_rasa_expands(
 
 def test_rasa_runs_with_the_written_credentials(tmp_path: Path) -> None:
     config = launcher.StackConfig.from_env({"ADVOCATE_VAR_DIR": str(tmp_path)})
-    rasa = launcher.rasa_server_command(config, "tok")
+    rasa = launcher.rasa_server_command(config)
     assert rasa[rasa.index("--credentials") + 1] == str(tmp_path / "credentials.yml")
 
 

@@ -164,7 +164,21 @@ def test_default_endpoints_are_the_committed_endpoints_yml(tmp_path: Path) -> No
 def test_endpoints_follow_the_action_port(tmp_path: Path) -> None:
     endpoints = launcher.endpoints_config(config(tmp_path, ACTION_PORT="6055"))
 
-    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:6055/webhook"}
+    assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:6055/webhook"
+
+
+def test_rasa_sends_the_action_server_token_from_its_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file names the variable; Rasa's own endpoint reader fills it in, so the secret is not in the file."""
+    from rasa.core.utils import AvailableEndpoints
+
+    path = launcher.write_endpoints(config(tmp_path))
+    assert "${ACTION_SERVER_TOKEN}" in path.read_text()
+
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "the-shared-secret")
+    action = AvailableEndpoints.read_endpoints(str(path)).action
+    assert action is not None and action.headers == {"Authorization": "Bearer the-shared-secret"}
 
 
 @pytest.mark.parametrize(
@@ -197,26 +211,57 @@ def test_an_unusable_redis_url_is_refused(tmp_path: Path, url: str) -> None:
 # --- processes ----------------------------------------------------------------------------------
 
 
-def test_commands_use_the_configured_ports_token_and_files(tmp_path: Path) -> None:
+def test_commands_use_the_configured_ports_and_files(tmp_path: Path) -> None:
     cfg = config(tmp_path, RASA_PORT="6005", ACTION_PORT="6055", WEB_PORT="9000")
 
-    commands = launcher.stack_commands(cfg, "tok")
+    commands = launcher.stack_commands(cfg)
 
     assert list(commands) == ["rasa", "actions", "web"]
     rasa = commands["rasa"]
-    assert rasa[:4] == [PY, "-m", "rasa", "run"]
+    assert rasa[:4] == [PY, "-m", "bot.servers.rasa_server", "run"]
     for option, value in [
         ("--port", "6005"),
-        ("--auth-token", "tok"),
         ("--endpoints", str(cfg.endpoints_file)),
         ("--credentials", str(cfg.credentials_file)),
         ("--model", "models"),
-        ("--cors", "*"),
     ]:
         assert rasa[rasa.index(option) + 1] == value
     assert "--enable-api" in rasa
+    assert commands["actions"][:3] == [PY, "-m", "bot.servers.action_server"]
     assert commands["actions"][-2:] == ["--port", "6055"]
-    assert commands["web"][-2:] == ["--port", "9000"]
+    web = commands["web"]
+    assert web[web.index("--port") + 1] == "9000"
+
+
+def test_no_secret_and_no_open_cors_on_any_command_line(tmp_path: Path) -> None:
+    """`ps` shows every argv to every user of the machine: secrets come from the environment."""
+    environ = {name: f"secret-{name}-value" for name in launcher.SECRET_NAMES}
+    cfg = config(tmp_path, **environ)
+
+    argvs = [*launcher.stack_commands(cfg).values(), launcher.rasa_shell_command(cfg)]
+
+    for argv in argvs:
+        line = " ".join(argv)
+        assert not any(value in line for value in environ.values())
+        assert "--auth-token" not in argv and "*" not in argv and "0.0.0.0" not in argv
+
+
+@pytest.mark.parametrize(
+    ("env", "host", "url_host"),
+    [
+        ({}, "127.0.0.1", "127.0.0.1"),
+        ({"BIND_HOST": "0.0.0.0"}, "0.0.0.0", "127.0.0.1"),
+        ({"BIND_HOST": "10.0.0.5"}, "10.0.0.5", "10.0.0.5"),
+    ],
+)
+def test_every_server_binds_the_one_bind_host(tmp_path: Path, env: dict[str, str], host: str, url_host: str) -> None:
+    cfg = config(tmp_path, **env)
+
+    web = launcher.web_command(cfg)
+
+    assert web[web.index("--host") + 1] == host
+    assert launcher.process_env(cfg, {})["BIND_HOST"] == host  # what Rasa and the action server read
+    assert cfg.rasa_url == f"http://{url_host}:5005" and cfg.action_server_url == f"http://{url_host}:5055"
 
 
 def test_every_process_gets_the_same_urls_and_database(tmp_path: Path) -> None:
