@@ -3,10 +3,17 @@
 The handoff record carries a case summary so the advocate can start without making the person
 repeat themselves. Setting `handoff_active` makes `HandoffPolicy` keep the bot quiet until an
 advocate closes the handoff (safety replies still go out).
+
+Each new hand-off pages the advocates (console queue, Slack), so a person gets a few per hour
+(``HANDOFF_HOURLY_LIMIT_PER_PERSON``, ``bot.security.limits``). Over it, their latest hand-off
+goes back in the queue without a new page, or, if there is none (after "delete my data"), they
+are told when they can ask again. The crisis and emergency answers (``actions/safety.py``) are
+never limited: they do not go through here.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,8 +26,9 @@ from actions.common import FORMS, channel_of
 from bot.advocates.announce import announce_in_background
 from bot.advocates.availability import handoff_expectation
 from bot.logic import messages
-from bot.persistence import repository
+from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
+from bot.security.limits import LimitSettings, handoff_quota
 
 RECENT_TURNS = 12
 REASON_BY_INTENT = {
@@ -77,12 +85,35 @@ async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(text=f"{messages.HANDOFF_ALREADY_OPEN} {wait}")
 
 
+def _waiting(tracker: Tracker) -> list[EventType]:
+    """The person is in the advocates' queue: the bot keeps quiet until an advocate closes it."""
+    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet("pending_confirmation", None)]
+
+
+async def _over_the_limit(dispatcher: CollectingDispatcher, tracker: Tracker, ends: datetime) -> list[EventType]:
+    """No new hand-off, no page: the latest one back in the queue, or when to ask again."""
+    latest = await run_sync(repository.current_handoff, tracker.sender_id)
+    if latest and await run_sync(limits.reopen_handoff, latest["id"]):
+        await tell_handoff_already_open(dispatcher)
+        return _waiting(tracker)
+    minutes = math.ceil((ends - datetime.now(timezone.utc)).total_seconds() / 60)
+    dispatcher.utter_message(text=messages.handoff_limit_reached(minutes))
+    return [*pause_active_form(tracker), SlotSet("pending_confirmation", None)]
+
+
 async def start_handoff(
     dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None
 ) -> list[EventType]:
     if tracker.get_slot("handoff_active"):
         await tell_handoff_already_open(dispatcher)
         return []
+    current = await run_sync(repository.current_handoff, tracker.sender_id)
+    if current and current["status"] == "open":  # in the queue already: no second page
+        await tell_handoff_already_open(dispatcher)
+        return _waiting(tracker)
+    quota = handoff_quota(tracker.sender_id, LimitSettings.from_env(), datetime.now(timezone.utc))
+    if await run_sync(limits.take, [quota]) is not None:
+        return await _over_the_limit(dispatcher, tracker, quota.expires_at)
     summary = await run_sync(repository.case_summary, tracker.sender_id)
     summary["transcript"] = recent_transcript(tracker)
     summary["relation"] = tracker.get_slot("relation")
@@ -95,7 +126,7 @@ async def start_handoff(
     dispatcher.utter_message(text=messages.HANDOFF_STARTED)
     # When to expect a reply: office hours and whether an advocate is signed in (issue 4).
     dispatcher.utter_message(text=await run_sync(handoff_expectation, datetime.now(timezone.utc)))
-    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet("pending_confirmation", None)]
+    return _waiting(tracker)
 
 
 class ActionHandoff(Action):

@@ -6,11 +6,17 @@ stays compact with one link. On the website and Slack, asking for a *text* start
 form (sms_number_form) for the mobile number, read back for a yes before anything is sent.
 The number lives only in the `sms_number` slot until the text is sent or declined (and in the
 conversation history, which "delete my data" erases); it is never written to the app's tables.
+
+Limits (``bot.security.limits``): texts per conversation, per destination number and for the whole
+service per day, and the countries a typed number may be in. They are told early (before the
+"Text your questions to ...?") and enforced when sending, where the number's and the service's
+units are taken atomically, so racing conversations cannot go past them. Replies to someone who
+texted us (the SMS channel, advocates' replies) are not limited here: that number proved itself
+by texting us first, and it pays nothing to answer it.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 
 from rasa_sdk import Action, Tracker
@@ -28,9 +34,10 @@ from actions.common import (
     remember_channel,
 )
 from bot.channels.twilio_sms import TextResult, TwilioOutbound
-from bot.logic import sharing
-from bot.persistence import repository
+from bot.logic import phone_countries, sharing
+from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
+from bot.security.limits import LimitSettings, text_quotas
 from bot.settings import Settings
 
 SMS_CHANNEL = "twilio"
@@ -42,14 +49,10 @@ ASK_NUMBER_PROMPT = (
 
 SHARE_FORM = "sms_number_form"
 ASK_NUMBER = "ask_number"
-# Texts to typed numbers per conversation per day: otherwise anyone on the website could make our
-# number text any phone, and a carrier would flag it as spam.
-MAX_TEXTS_PER_DAY = 3
 MAX_NUMBER_TRIES = 3
 # Said at the number question, these are answered by their own rules (their actions end the form).
 _ANSWERED_ELSEWHERE = frozenset({"crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"})
 _CANCELS = frozenset({"deny", "stop", "not_sure", "goodbye", "help"})
-_WHY = re.compile(r"\bwhy\b|what for|do you keep|will you (keep|store|save)|privacy|spam", re.IGNORECASE)
 
 NO_TEXTS_HERE = (
     "I can't send text messages from here yet, sorry. You can open the link above on your phone, "
@@ -81,9 +84,17 @@ async def _share_link(sender_id: str) -> tuple[str, str]:
     return _links(link["token"])
 
 
-async def _texts_today(sender_id: str) -> int:
+async def _conversation_capped(sender_id: str, settings: LimitSettings) -> bool:
+    """This conversation texted its share today. Its turns run one at a time (Rasa's conversation
+    lock), so counting the log and adding to it after a send cannot race."""
     since = datetime.now(timezone.utc) - timedelta(days=1)
-    return await run_sync(repository.count_question_texts, sender_id, since)
+    return await run_sync(repository.count_question_texts, sender_id, since) >= settings.texts_per_conversation_per_day
+
+
+def _country_refusal(number: str, settings: LimitSettings, page: str | None = None) -> str | None:
+    if phone_countries.is_allowed(number, settings.sms_countries):
+        return None
+    return sharing.country_not_allowed(settings.country_names(), page)
 
 
 async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list[EventType]:
@@ -92,13 +103,20 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
     if outbound is None:
         dispatcher.utter_message(text=NO_TEXTS_HERE)
         return [SlotSet("sms_number", None)]
-    if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
-        dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
-        return [SlotSet("sms_number", None)]
-    # Checked now and again when sending. The reply never says the number opted out: that would
-    # tell anyone who types a number that it once texted a medical service.
-    if await run_sync(repository.is_sms_opted_out, number):
-        dispatcher.utter_message(text=CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number))
+    settings = LimitSettings.from_env()
+    refusal = _country_refusal(number, settings)
+    if refusal is None and await _conversation_capped(tracker.sender_id, settings):
+        refusal = TEXT_LIMIT_REACHED
+    # Checked now and again when sending. The reply never says the number opted out (nor that it
+    # was texted today): that would tell anyone who types a number that it once texted a medical
+    # service.
+    if refusal is None and await run_sync(repository.is_sms_opted_out, number):
+        refusal = CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number)
+    quotas = text_quotas(number, settings, datetime.now(timezone.utc))
+    if refusal is None and await run_sync(limits.first_full, quotas):
+        refusal = sharing.texts_paused()
+    if refusal:
+        dispatcher.utter_message(text=refusal)
         return [SlotSet("sms_number", None)]
     count = len(await run_sync(repository.list_questions, tracker.sender_id))
     dispatcher.utter_message(
@@ -122,10 +140,21 @@ async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Trac
     if outbound is None:
         dispatcher.utter_message(text=f"I can't send text messages from here yet, sorry. Here is your link: {page}")
         return done
-    if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
-        dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
+    settings = LimitSettings.from_env()
+    refusal = _country_refusal(number, settings, page)
+    if refusal is None and await _conversation_capped(tracker.sender_id, settings):
+        refusal = TEXT_LIMIT_REACHED
+    quotas = text_quotas(number, settings, datetime.now(timezone.utc))
+    if refusal is None and await run_sync(limits.take, quotas) is not None:
+        refusal = sharing.texts_paused(page)
+    if refusal:
+        dispatcher.utter_message(text=refusal)
         return done
     result = await outbound.send_text(number, sharing.texted_list(questions, page))
+    if result is TextResult.OPTED_OUT:
+        # Found before any request to Twilio: nothing went out, so the units are given back. A
+        # failed send keeps them: part of a long list may have arrived, and retries must not add up.
+        await run_sync(limits.give_back, quotas)
     if result is TextResult.SENT:
         await run_sync(repository.record_question_text, tracker.sender_id)
         dispatcher.utter_message(
@@ -176,7 +205,7 @@ class ActionPrintQuestions(Action):
         number = sharing.parse_phone_number(text)
         if number:  # "text my list to 415-555-0123": no need to ask for it
             return [*done, *await offer_text(dispatcher, tracker, number)]
-        if await _texts_today(tracker.sender_id) >= MAX_TEXTS_PER_DAY:
+        if await _conversation_capped(tracker.sender_id, LimitSettings.from_env()):
             dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
             return done
         return [SlotSet("print_followup", ASK_NUMBER), SlotSet("sms_number", None)]
@@ -218,7 +247,7 @@ class ValidateSmsNumberForm(Action):
         cancel = [SlotSet("sms_number", None), SlotSet("requested_slot", None)]
         if intent in _CANCELS or sharing.is_not_now(text):
             return cancel
-        if _WHY.search(text) or intent == "explain":
+        if sharing.asks_why(text) or intent == "explain":
             dispatcher.utter_message(text=WHY_NUMBER)
             return [SlotSet("sms_number", None)]
         if _tries_since_asked(tracker) >= MAX_NUMBER_TRIES:

@@ -101,6 +101,19 @@ HANDOFF_TOPIC_INTROS = {
 # Sunday would be a broken promise.
 HANDOFF_ALREADY_OPEN = "An advocate already has your conversation and will reply right here."
 
+
+
+def handoff_limit_reached(minutes: int) -> str:
+    """Over the hand-off limit with no earlier request to put back in the queue (issue 12)."""
+    wait = "in a few minutes" if minutes <= 5 else f"in about {minutes} minutes"
+    return (
+        "I've already asked our advocates to join several times in the last hour, so I can't send "
+        f"another request just yet. You can ask again {wait}, and I'm still here to help meanwhile.\n"
+        "If things get worse or it becomes an emergency, call 911. If you're thinking about hurting "
+        "yourself, call or text 988."
+    )
+
+
 OFFER_HUMAN = "Would you like me to connect you with a human advocate now?"
 
 ERASE_CONFIRM = (

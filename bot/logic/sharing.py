@@ -30,6 +30,16 @@ _NOT_NOW = re.compile(
 )
 # Something shaped like a phone number inside a sentence: "it's (415) 555-0123 thanks".
 _PHONE_LIKE = re.compile(r"(?<![\w+])(\+?\d[\d\s().\-]{5,22}\d)(?!\w)")
+# Said at the phone-number question: "why do you need it?", "will you keep it?", "is this spam?".
+_ASKS_WHY = re.compile(r"\bwhy\b|what for|do you keep|will you (keep|store|save)|privacy|spam", re.IGNORECASE)
+
+# The limits (bot.security.limits). A number's daily limit and the service's read the same, so the
+# reply never tells someone who types a number that it was texted today.
+TEXTS_PAUSED = (
+    "I can't send that text right now: I keep a daily limit on how many texts go out, so that our "
+    "number can't be used to bother anyone."
+)
+LINK_ABOVE = "The link above works on any phone: open it there, or forward it."
 
 
 def wants_text_message(text: str) -> bool:
@@ -39,6 +49,23 @@ def wants_text_message(text: str) -> bool:
 
 def is_not_now(text: str) -> bool:
     return bool(_NOT_NOW.match(text or ""))
+
+
+def asks_why(text: str) -> bool:
+    """Whether the answer to the number question asks why we want it (or what we do with it)."""
+    return bool(_ASKS_WHY.search(text or ""))
+
+
+def texts_paused(page: str | None = None) -> str:
+    """Over a number's or the service's daily limit; with the link when none was shown yet."""
+    return f"{TEXTS_PAUSED} " + (f"Here is your list instead: {page}" if page else LINK_ABOVE)
+
+
+def country_not_allowed(countries: str, page: str | None = None) -> str:
+    """A number in a country we do not text; ``countries`` is "the United States and Canada"."""
+    if page:
+        return f"I can only send texts to numbers in {countries}. Your list is here, for any phone: {page}"
+    return f"I can only send texts to numbers in {countries}. {LINK_ABOVE}"
 
 
 def _us_number(digits: str) -> str | None:

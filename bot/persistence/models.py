@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -269,3 +269,26 @@ class QuestionText(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender_id = Column(String(255), index=True, nullable=False)
     sent_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+# --- abuse limits (issue 12) -----------------------------------------------------------------
+
+
+class LimitCounter(Base):
+    """How much of one limit is used in one time window: texts to a number today, hand-offs this hour.
+
+    ``subject`` is a keyed hash (``bot.security.hashing``) of the phone number or the person, or "all"
+    for a service-wide cap; no number or id is stored. One row per (scope, subject, period), so a single
+    conditional UPDATE can take a unit without overshooting, whatever runs at the same time. Rows
+    are deleted once their window is over (``expires_at``).
+    """
+
+    __tablename__ = "limit_counters"
+    __table_args__ = (UniqueConstraint("scope", "subject", "period", name="uq_limit_counters_scope_subject_period"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    scope = Column(String(32), nullable=False)
+    subject = Column(String(64), nullable=False)
+    period = Column(String(16), nullable=False)
+    used = Column(Integer, nullable=False, default=0)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)

@@ -13,13 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.confirmations import ActionConfirmPending, ActionDeclinePending
 from actions.handoff import pause_active_form
 from actions.sharing import (
-    MAX_TEXTS_PER_DAY,
     ActionAskSmsNumber,
     ActionPrintQuestions,
     ActionSmsNumberGiven,
     ValidateSmsNumberForm,
 )
 from bot.persistence import repository
+from bot.security.limits import LimitSettings
 from tests.actions.conftest import bot_turn, make_tracker, slot_events, texts
 from tests.fakes import FakeTwilio, running
 
@@ -30,6 +30,7 @@ TWILIO_NUMBER = "+15550100100"
 PERSON = "+14155550123"
 WEB = "widget-session-1"
 LINK = re.compile(re.escape(PUBLIC) + r"/my-questions/([A-Za-z0-9_-]+)")
+MAX_TEXTS_PER_DAY = LimitSettings.from_env({}).texts_per_conversation_per_day
 
 
 @pytest.fixture(autouse=True)

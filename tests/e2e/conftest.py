@@ -26,6 +26,7 @@ import pytest
 
 from bot import launcher
 from bot.channels.config import CHANNEL_SETTINGS
+from bot.security.limits import SETTING_NAMES as LIMIT_SETTINGS
 from bot.settings import PROJECT_ROOT
 from tests.e2e.harness import LOG_TAIL_LINES, ChannelFakes, Stack, free_ports, stop, tail
 from tests.fakes import FakeSlack, FakeTwilio
@@ -40,6 +41,7 @@ _OWN_SETTINGS = (
     "ACTION_SERVER_URL",
     *launcher.SECRET_NAMES,
     *CHANNEL_SETTINGS,  # a developer's real Twilio or Slack account must never get test messages
+    *LIMIT_SETTINGS,  # the abuse limits' defaults, which the stack tests count on
     "ADVOCATE_SLACK_CHANNEL",
     "ADVOCATE_HOURS",
     "ADVOCATE_TIMEZONE",
