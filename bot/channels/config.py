@@ -1,6 +1,8 @@
 """Which channels Rasa serves, from the environment: the content of var/credentials.yml.
 
-REST and the website widget (socket.io) are always on. SMS and Slack are on only when their
+The website widget (socket.io) is always on. REST is on by default (tests, curl, ``make shell``);
+``REST_CHANNEL=token`` puts it behind ``REST_CHANNEL_TOKEN`` and ``REST_CHANNEL=off`` removes it
+(the production profile, see :mod:`bot.channels.rest`). SMS and Slack are on only when their
 credentials are set; otherwise the launcher says what is missing and Rasa starts without them.
 
 Secrets are not copied into the file: it names the environment variables (``${TWILIO_AUTH_TOKEN}``)
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+REST_CHANNEL = "bot.channels.rest.RestChannelInput"
 SOCKETIO_CHANNEL = "bot.channels.socketio.WidgetSocketIOInput"
 TWILIO_CHANNEL = "bot.channels.twilio_sms.TwilioSmsInput"
 SLACK_CHANNEL = "bot.channels.slack.SlackChannelInput"
@@ -27,7 +30,10 @@ CHANNEL_SETTINGS = (
     *SLACK_REQUIRED,
     "SLACK_API_BASE_URL",
     "WIDGET_SOCKET_URL",  # read by the web app's chat page (bot/web/widget.py)
+    "REST_CHANNEL",
+    "REST_CHANNEL_TOKEN",
 )
+REST_MODES = ("on", "token", "off")
 
 
 @dataclass(frozen=True)
@@ -45,17 +51,34 @@ def _missing(environ: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
     return [name for name in names if not environ.get(name, "").strip()]
 
 
+def rest_mode(environ: Mapping[str, str]) -> str:
+    """``REST_CHANNEL``: on (default), token or off; anything else is refused before Rasa starts."""
+    mode = (environ.get("REST_CHANNEL") or "on").strip().lower()
+    if mode not in REST_MODES:
+        raise ValueError(f"REST_CHANNEL must be one of {', '.join(REST_MODES)}, got {mode!r}")
+    if mode == "token" and not environ.get("REST_CHANNEL_TOKEN", "").strip():
+        raise ValueError("REST_CHANNEL=token needs REST_CHANNEL_TOKEN (the bearer token REST callers send)")
+    return mode
+
+
 def channels_config(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[ChannelStatus]]:
-    """(credentials.yml content, one status line per optional channel)."""
-    credentials: dict[str, Any] = {
-        "rest": None,
-        SOCKETIO_CHANNEL: {
-            "user_message_evt": "user_uttered",
-            "bot_message_evt": "bot_uttered",
-            "session_persistence": True,
-        },
-    }
+    """(credentials.yml content, one status line per channel that can be switched)."""
+    credentials: dict[str, Any] = {}
     statuses: list[ChannelStatus] = []
+    mode = rest_mode(environ)
+    if mode == "on":
+        credentials[REST_CHANNEL] = None
+        rest = ChannelStatus("REST", True, "open, for tests, curl and make shell (production: REST_CHANNEL=token|off)")
+    elif mode == "token":
+        credentials[REST_CHANNEL] = {"token": _ref("REST_CHANNEL_TOKEN")}
+        rest = ChannelStatus("REST", True, "requires Authorization: Bearer $REST_CHANNEL_TOKEN")
+    else:
+        rest = ChannelStatus("REST", False, "REST_CHANNEL=off")
+    credentials[SOCKETIO_CHANNEL] = {
+        "user_message_evt": "user_uttered",
+        "bot_message_evt": "bot_uttered",
+        "session_persistence": True,
+    }
 
     missing = _missing(environ, TWILIO_REQUIRED)
     if missing:
@@ -85,11 +108,12 @@ def channels_config(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[Ch
             slack["api_base_url"] = _ref("SLACK_API_BASE_URL")
         credentials[SLACK_CHANNEL] = slack
         statuses.append(ChannelStatus("Slack", True, "direct messages and @mentions"))
+    statuses.append(rest)
     return credentials, statuses
 
 
 def status_lines(statuses: list[ChannelStatus]) -> list[str]:
-    lines = ["Channels: REST and the website widget (socket.io) are on."]
+    lines = ["Channels: the website widget (socket.io) is on."]
     for status in statuses:
         state = "on" if status.enabled else "NOT enabled"
         lines.append(f"  {status.name}: {state} - {status.detail}")

@@ -17,6 +17,12 @@ signing secret and refuses to start without one):
   rate limits (429) and Slack server errors are retried by ``slack_sdk``'s retry handlers, and a
   message Slack still refuses is logged with Slack's error code.
 
+- **Ids from what Slack signed.** The conversation is ``slack:<team>:<user>``
+  (:mod:`bot.channels.identity`), made from the team and user of a request whose signature was
+  checked (a user id is unique only within its team); replies to such an id go to that user.
+- **Inbound limits** (:mod:`bot.channels.inbound_limits`): too fast gets one "please wait" and the
+  message is dropped; too long is cut and the person told what was read.
+
 Direct messages (``channel_type: im``) and @mentions work as in Rasa; the conversation is one per
 Slack user (``sender`` granularity), so saved questions follow the person.
 """
@@ -40,6 +46,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels import identity, inbound_limits
 from bot.channels.dedupe import Deduplicator
 
 logger = logging.getLogger(__name__)
@@ -117,15 +124,25 @@ class SlackChannelOutput(SlackBot):
         except SlackClientError as exc:
             logger.error("Slack message to %s NOT SENT: %s", channel, type(exc).__name__)
 
+    def recipient(self, recipient_id: str) -> str | None:
+        """The Slack channel of this turn, else the user behind a ``slack:`` id (Slack opens the DM)."""
+        return self.slack_channel or identity.slack_user(recipient_id)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self.recipient(recipient_id)
+        if recipient is None:
+            logger.warning("Slack message NOT SENT: the conversation is not a Slack conversation")
+            return
         for part in text.strip().split("\n\n"):
             await self._post_message(channel=recipient, text=to_mrkdwn(part), mrkdwn=True)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self.recipient(recipient_id)
+        if recipient is None:
+            logger.warning("Slack message NOT SENT: the conversation is not a Slack conversation")
+            return
         # `text` is the notification and screen-reader fallback; the blocks are what people see.
         await self._post_message(channel=recipient, text=to_mrkdwn(text), blocks=button_blocks(text, buttons))
 
@@ -170,6 +187,7 @@ class SlackChannelInput(SlackInput):
         )
         self.api_base_url = api_base_url
         self.deduplicator = deduplicator or Deduplicator.from_env()
+        self.limits = inbound_limits.shared()
         # Rasa drops http_timeout retries by their header alone; the event_id dedupe decides instead.
         self.errors_ignore_retry = ()
 
@@ -218,7 +236,30 @@ class SlackChannelInput(SlackInput):
                 request.headers.get(self.retry_reason_header) or "-",
             )
             return response.text("", headers={"X-Slack-No-Retry": "1"})
-        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+        if not sender_id:
+            return response.text("")
+        # Rasa's sender_id is the bare user id; it reaches here only once the signature was checked.
+        try:
+            conversation_id = identity.slack_id(team_of(request), sender_id)
+        except ValueError:
+            return response.text("Not a Slack user or team id.", status=400)
+        admission = self.limits.admit(conversation_id, text)
+        if admission.notice:
+            output = self.get_output_channel((metadata or {}).get("out_channel"), (metadata or {}).get("thread_id"))
+            await output.send_text_message(conversation_id, admission.notice)
+        if not admission.allowed:
+            logger.info("Slack: a message over the inbound rate limit was not processed")
+            return response.text("")
+        return await super().process_message(request, on_new_message, admission.text, conversation_id, metadata)
+
+
+def team_of(request: Request) -> str | None:
+    """The Slack team (workspace) of a signed request: ``team_id`` of an event, ``team.id`` of a click."""
+    if request.headers.get("content-type") == "application/json":
+        body = request.json or {}
+        return body.get("team_id") or (body.get("event") or {}).get("team") or None
+    payload = _interactive_payload(request)
+    return (payload.get("team") or {}).get("id") or (payload.get("user") or {}).get("team_id") or None
 
 
 def _interactive_payload(request: Request) -> dict[str, Any]:

@@ -1,5 +1,13 @@
 """The website widget's channel: Rasa's socket.io connector, fixed and made loss-tolerant.
 
+**Sessions the server signed.** Rasa's channel speaks as whatever ``session_id`` the browser sends,
+so anyone could write into (and read the replies of) someone else's conversation. Here a socket is
+bound at ``session_request`` to a session token the server signed (:mod:`bot.channels.widget_session`):
+the one the browser kept (a reload resumes it), else the fresh one the chat page got from the web
+app (``?advocate_session=`` on the socket URL), else a new one; a forged or client-chosen id is
+replaced. Every message on that socket is then the conversation ``web:<key>`` of that session,
+whatever its ``session_id`` field says, after the inbound limits (:mod:`bot.channels.inbound_limits`).
+
 Rasa 3.6's ``SocketIOInput`` with ``session_persistence: true`` (which the widget needs so a page
 reload keeps the same conversation) calls ``sio.enter_room(...)`` without ``await``. From
 python-socketio 5.10 ``enter_room`` is a coroutine, so the socket never joins its session's room
@@ -26,10 +34,10 @@ import json
 import logging
 import re
 import time
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import UserMessage
@@ -38,6 +46,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from bot.channels import inbound_limits, widget_session
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +121,31 @@ class WidgetSocketIOOutput(SocketIOOutput):
         await self.sio.emit(self.bot_message_evt, response, room=socket_id)
 
 
+def choose_session(requested: object, offered: object) -> str:
+    """The session token a socket is bound to: never one the server did not sign.
+
+    ``requested`` is what the browser kept from an earlier visit (a reload resumes it);
+    ``offered`` the fresh one the chat page was given by the web app. A forged, unsigned or
+    client-chosen id is replaced by a new session, so the browser starts a conversation of its own.
+    """
+    if widget_session.session_key(requested):
+        return str(requested)
+    if requested:
+        logger.info("socket.io: a session id the server did not sign was replaced by a new session")
+    if widget_session.session_key(offered):
+        return str(offered)
+    return widget_session.issue()
+
+
+def _metadata(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
 class WidgetSocketIOInput(SocketIOInput):
     """Rasa's SocketIOInput with the ``enter_room`` fix and held messages (module docstring)."""
 
@@ -121,6 +156,7 @@ class WidgetSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending = PendingMessages()
+        self.limits = inbound_limits.shared()
 
     def get_output_channel(self) -> WidgetSocketIOOutput | None:
         if self.sio is None:
@@ -139,43 +175,58 @@ class WidgetSocketIOInput(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
-            if not self.jwt_key:
-                return True
-            token = (auth or {}).get("token")
-            payload = (
-                rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
-                if token
-                else None
-            )
-            return bool(payload)
+            if self.jwt_key:
+                token = (auth or {}).get("token")
+                payload = (
+                    rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+                    if token
+                    else None
+                )
+                if not payload:
+                    return False
+            # The session the chat page was given by the web app, for a browser that has none yet.
+            offered = parse_qs(environ.get("QUERY_STRING") or "").get(widget_session.OFFER_PARAM, [None])[0]
+            await sio.save_session(sid, {"offered": offered}, namespace=self.namespace)
+            return True
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
-            data = data or {}
-            session_id = data.get("session_id") or uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(joined):  # python-socketio >= 5.10
-                    await joined
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-            for message in self.pending.take(session_id):
+            """Bind this socket to a session the server signed: the browser's own, the page's, or a new one."""
+            state = await sio.get_session(sid, namespace=self.namespace)
+            token = choose_session(data.get("session_id") if isinstance(data, dict) else None, state.get("offered"))
+            conversation_id = widget_session.conversation_id(token)
+            await sio.save_session(sid, {"conversation_id": conversation_id}, namespace=self.namespace)
+            joined = sio.enter_room(sid, conversation_id, namespace=self.namespace)
+            if inspect.isawaitable(joined):  # python-socketio >= 5.10
+                await joined
+            # The widget keeps the token and shows a fresh chat when it differs from the one it sent.
+            await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
+            for message in self.pending.take(conversation_id):
                 await sio.emit(self.bot_message_evt, message, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: dict[str, Any]) -> None:
-            if self.session_persistence:
-                if not data.get("session_id"):
-                    logger.warning("socket.io: a message without session_id was ignored (send session_request)")
-                    return
-                sender_id = data["session_id"]
-            else:
-                sender_id = sid
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
-                metadata = json.loads(metadata)
+            # The socket speaks only as the session bound to it; data["session_id"] is not trusted.
+            sender_id = (await sio.get_session(sid, namespace=self.namespace)).get("conversation_id")
+            if not sender_id:
+                logger.warning("socket.io: a message before session_request was ignored")
+                return
+            data = data if isinstance(data, dict) else {}
             output = WidgetSocketIOOutput(sio, self.bot_message_evt, self.pending)
+            text = data.get("message")
+            admission = self.limits.admit(sender_id, text if isinstance(text, str) else "")
+            if admission.notice:
+                await output.send_text_message(sender_id, admission.notice)
+            if not admission.allowed:
+                return
             await on_new_message(
-                UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
+                UserMessage(
+                    admission.text,
+                    output,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=_metadata(data.get(self.metadata_key)),
+                )
             )
 
         return socketio_webhook

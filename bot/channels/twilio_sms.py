@@ -2,6 +2,9 @@
 
 What Rasa 3.6's ``TwilioInput`` does not do, and this channel does:
 
+- **The conversation is the number that was proved.** Its id is ``sms:<From>``
+  (:mod:`bot.channels.identity`), made only after the signature check; replies to an id go to
+  the number in it and nowhere else, and an id of another channel is never texted.
 - **Signature check.** Every webhook must carry a valid ``X-Twilio-Signature`` (the ``twilio``
   library's ``RequestValidator``) computed over the *public* URL Twilio called, which behind a
   proxy differs from the one Sanic sees: ``PUBLIC_BASE_URL`` says what it is. A missing or wrong
@@ -22,8 +25,10 @@ What Rasa 3.6's ``TwilioInput`` does not do, and this channel does:
   suggested questions) keeps its numbers; its buttons are then offered by their words.
 - **In order.** One person's texts are handled one after the other, in the order they arrived.
 - **At most 3 segments** per message, split between sentences (``sms_format``).
-- **STOP / START / HELP**, Twilio's keywords: STOP stores the opt-out and from then on nothing is
-  sent to the number (checked before every message, advocate messages included) until START.
+- **STOP / START / HELP**, Twilio's keywords: STOP stores the opt-out (per number) and from then on
+  nothing is sent to the number (checked before every message, advocate messages included) until
+  START. Keywords always work; every other text first passes the inbound limits
+  (:mod:`bot.channels.inbound_limits`: too fast gets one "please wait", too long is cut).
 - **No full phone numbers in the logs**: only the last four digits.
 
 The channel keeps Rasa's name ("twilio"), so the webhook stays ``/webhooks/twilio/webhook`` and
@@ -51,7 +56,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_format
+from bot.channels import identity, inbound_limits, sms_format
 from bot.channels.config import TWILIO_REQUIRED
 from bot.channels.dedupe import Deduplicator
 from bot.persistence import repository
@@ -79,8 +84,8 @@ def _mask_numbers(text: str) -> str:
     return _PHONE_IN_TEXT.sub(lambda m: sms_format.mask_phone(m.group(0)), text)
 
 
-async def _opted_out_in_database(sender_id: str) -> bool:
-    return await run_sync(repository.is_sms_opted_out, sender_id)
+async def _opted_out_in_database(number: str) -> bool:
+    return await run_sync(repository.is_sms_opted_out, number)
 
 
 # --- Twilio's REST API ----------------------------------------------------------------------------
@@ -260,12 +265,16 @@ class TwilioSmsOutput(OutputChannel):
         self.opted_out = opted_out
 
     async def _send_all(self, recipient_id: str, bodies: Sequence[str], media_url: str | None = None) -> None:
+        number = identity.phone_number(recipient_id)
+        if number is None:  # only an sms: conversation has a number to text
+            logger.warning("SMS not sent: the conversation is not an SMS conversation")
+            return
         # Checked before every message, so STOP also silences a turn in flight and the advocate.
-        if await self.opted_out(recipient_id):
-            logger.info("SMS to %s not sent: the number opted out (STOP)", sms_format.mask_phone(recipient_id))
+        if await self.opted_out(number):
+            logger.info("SMS to %s not sent: the number opted out (STOP)", sms_format.mask_phone(number))
             return
         for index, body in enumerate(bodies):
-            await self.rest.send(recipient_id, self.twilio_number, body, media_url if index == 0 else None)
+            await self.rest.send(number, self.twilio_number, body, media_url if index == 0 else None)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_all(recipient_id, sms_format.split_message(text))
@@ -374,6 +383,7 @@ class TwilioSmsInput(TwilioInput):
         self.deduplicator = deduplicator or Deduplicator.from_env()
         self.rest = rest or TwilioRestClient(account_sid, auth_token, api_base_url)
         self.queues = SenderQueues()
+        self.limits = inbound_limits.shared()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def get_output_channel(self) -> TwilioSmsOutput:
@@ -417,13 +427,14 @@ class TwilioSmsInput(TwilioInput):
             )
             return response.text("Invalid or missing X-Twilio-Signature.", status=403)
         twiml = response.text(EMPTY_TWIML, content_type="text/xml")
-        sender = request.form.get("From")
-        if not sender:
+        number = request.form.get("From")
+        if not number:
             return twiml
         message_sid = request.form.get("MessageSid") or request.form.get("SmsSid")
         if message_sid and not await self.deduplicator.first_time(f"twilio:{message_sid}"):
-            logger.info("SMS from %s: repeated delivery of %s dropped", sms_format.mask_phone(sender), message_sid)
+            logger.info("SMS from %s: repeated delivery of %s dropped", sms_format.mask_phone(number), message_sid)
             return twiml
+        sender = identity.sms_id(number)  # only now: Twilio vouched for this number
         text = (request.form.get("Body") or "").replace("¡", "@")  # some carriers turn @ into ¡
         agent = getattr(request.app.ctx, "agent", None)
         task = asyncio.create_task(self.handle(agent, sender, text, message_sid, on_new_message))
@@ -439,7 +450,10 @@ class TwilioSmsInput(TwilioInput):
         message_sid: str | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        """One inbound text, in the background: keywords, opt-out, choices, then the bot's turn."""
+        """One inbound text, in the background: keywords, opt-out, limits, choices, then the bot's turn.
+
+        ``sender`` is the conversation id (``sms:<number>``); opt-outs are kept per number.
+        """
         async with self.queues.turn(sender):
             await self._handle_in_order(agent, sender, text, message_sid, on_new_message)
 
@@ -451,26 +465,33 @@ class TwilioSmsInput(TwilioInput):
         message_sid: str | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        masked = sms_format.mask_phone(sender)
+        number = identity.phone_number(sender) or ""
+        masked = sms_format.mask_phone(number)
         try:
             word = sms_format.keyword(text)
             if word == "stop":
-                await run_sync(repository.set_sms_opt_out, sender, text.strip().lower())
+                await run_sync(repository.set_sms_opt_out, number, text.strip().lower())
                 logger.info("SMS from %s: opted out (%s); nothing more is sent until START", masked, word)
                 return  # Twilio confirms the opt-out itself; a reply from us would be blocked
-            opted_out = await run_sync(repository.is_sms_opted_out, sender)
+            opted_out = await run_sync(repository.is_sms_opted_out, number)
             if opted_out and word != "start":
                 logger.info("SMS from %s dropped: the number opted out (STOP); START resumes", masked)
                 return
             if word == "start" and (opted_out or text.strip().lower() != "yes"):
-                await run_sync(repository.clear_sms_opt_out, sender)
+                await run_sync(repository.clear_sms_opt_out, number)
                 logger.info("SMS from %s: opted in again (START)", masked)
                 text = GREETING_PAYLOAD
             elif word == "help":
                 await self.get_output_channel().send_text_message(sender, HELP_TEXT)
                 return
             else:
-                text = await self._choice_payload(agent, sender, text) or text
+                admission = self.limits.admit(sender, text)
+                if admission.notice:
+                    await self.get_output_channel().send_text_message(sender, admission.notice)
+                if not admission.allowed:
+                    logger.info("SMS from %s not processed: over the inbound rate limit", masked)
+                    return
+                text = await self._choice_payload(agent, sender, admission.text) or admission.text
             metadata = {"message_sid": message_sid} if message_sid else None
             await on_new_message(
                 UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(), metadata=metadata)

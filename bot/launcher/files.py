@@ -88,7 +88,10 @@ def write_credentials(config: StackConfig, environ: Mapping[str, str]) -> list[s
 
     The file names environment variables instead of holding secrets (see bot.channels.config).
     """
-    credentials, statuses = channels_config(environ)
+    try:
+        credentials, statuses = channels_config(environ)
+    except ValueError as exc:  # a setting with a value it cannot have (REST_CHANNEL)
+        raise LaunchError(str(exc)) from None
     path = config.credentials_file
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Written by bot.launcher from the environment at start-up; edits are overwritten.\n"

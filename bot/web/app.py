@@ -298,7 +298,7 @@ async def post_message(
     settings: CurrentSettings,
     actor: Advocate,
 ) -> Any:
-    """The message is stored first, then delivered through Rasa on the person's latest channel.
+    """The message is stored first, then delivered through Rasa on the channel of the person's id.
 
     Its author is the caller's name: the API key's, or the signed-in advocate's (a header cannot
     choose it). Storing first means an advocate's words are never lost: if Rasa is unreachable

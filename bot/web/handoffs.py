@@ -1,8 +1,8 @@
 """What an advocate does to a handoff (view, reply, close), for the JSON API and the console alike.
 
 Both call these functions, so a reply typed in the console travels exactly the way an API client's
-does (stored first, then delivered through Rasa on the person's latest channel) and every action
-lands in the audit log with who did it, whichever door it came through.
+does (stored first, then delivered through Rasa on the channel the person's id belongs to) and
+every action lands in the audit log with who did it, whichever door it came through.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels import identity
 from bot.persistence import audit as audit_trail
 from bot.persistence import repository
 from bot.persistence.db import run_sync
@@ -109,7 +110,8 @@ async def send_message(
     message = await run_sync(repository.add_handoff_message, handoff_id, author, text)
     if message is None:  # erased between the two calls
         raise HandoffNotFound(handoff_id)
-    if await run_sync(repository.is_sms_opted_out, handoff["sender_id"]):
+    number = identity.phone_number(handoff["sender_id"])
+    if number and await run_sync(repository.is_sms_opted_out, number):
         await run_sync(
             audit, actor, "reply", handoff_id, sender_id=handoff["sender_id"], message_id=message["id"],
             delivered=False, opted_out=True,

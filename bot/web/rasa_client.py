@@ -3,7 +3,10 @@
 Rasa 3.6 checks its ``--auth-token`` only as the ``?token=`` query parameter (``requires_auth`` in
 ``rasa/server.py``; the ``Authorization`` header is for JWT), so the token travels in the query.
 ``execute_side_effects=true`` is what makes Rasa *send* appended bot events to the person's
-channel; without it they would only be written to the tracker.
+channel; without it they would only be written to the tracker. That channel is the one the
+conversation id belongs to (``sms:`` → twilio, ``slack:`` → slack, ``web:`` → socketio, other ids
+→ rest, which sends nothing; :func:`bot.channels.identity.output_channel`), never a channel named
+by a request or a stored field, so a reply can only reach the person who proved that id.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.channels import identity
 from bot.settings import Settings
 
 HEALTH_TIMEOUT = 1.0
@@ -56,13 +60,13 @@ def back_to_bot_event() -> dict[str, Any]:
 async def append_events(
     client: httpx.AsyncClient, settings: Settings, sender_id: str, events: list[dict[str, Any]]
 ) -> None:
-    """Append ``events`` to the person's tracker and deliver its bot messages on their latest channel.
+    """Append ``events`` to the person's tracker and deliver its bot messages on the id's channel.
 
     Raises :class:`RasaDeliveryError` when Rasa cannot be reached or refuses. The reason names the
     kind of failure only: the request URL carries the Rasa token and must not reach a response.
     """
     url = f"{settings.rasa_url}/conversations/{quote(sender_id, safe=_PATH_SAFE)}/tracker/events"
-    params = {"output_channel": "latest", "execute_side_effects": "true"}
+    params = {"output_channel": identity.output_channel(sender_id), "execute_side_effects": "true"}
     if settings.rasa_api_token:
         params["token"] = settings.rasa_api_token
     try:

@@ -8,7 +8,10 @@ server in a deployment), else ``RASA_URL`` (http://127.0.0.1:5005 on one machine
 The page adds what the widget lacks, in ``static/chat/advocate-chat.js``: a "Talk to a person"
 button that stays in view, a "keep this chat only in this tab" switch for shared computers
 (sessionStorage instead of localStorage), a visible connection-lost notice, and keyboard access
-to the widget's buttons. Its Content-Security-Policy allows scripts only from this app and
+to the widget's buttons. Each page carries a fresh widget session, issued and signed here
+(:mod:`bot.channels.widget_session`); the script hands it to the socket server, which binds the
+browser to it unless the browser already has a signed session of its own (a reload). The page is
+therefore never cached. Its Content-Security-Policy allows scripts only from this app and
 connections only to the socket server, which also keeps the widget's Google Fonts import from
 reaching Google (a medical chat should not tell a third party who opened it).
 """
@@ -25,6 +28,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot.channels import widget_session
 from bot.settings import Settings
 
 TITLE = "Second Opinion Advocate"
@@ -61,10 +65,15 @@ def content_security_policy(socket: str) -> str:
     )
 
 
-def widget_config(socket: str) -> dict[str, object]:
-    """What advocate-chat.js hands to the widget (the functions are added there)."""
+def widget_config(socket: str, session: str) -> dict[str, object]:
+    """What advocate-chat.js hands to the widget (the functions are added there).
+
+    ``session``: a fresh signed widget session for a browser that has none yet.
+    """
     return {
         "socketUrl": socket,
+        "session": session,
+        "sessionParam": widget_session.OFFER_PARAM,
         "socketPath": "/socket.io/",
         "initPayload": "/greet",
         "title": TITLE,
@@ -74,8 +83,8 @@ def widget_config(socket: str) -> dict[str, object]:
     }
 
 
-def page(socket: str) -> str:
-    config = json.dumps(widget_config(socket)).replace("<", "\\u003c")  # no "</script>" inside
+def page(socket: str, session: str) -> str:
+    config = json.dumps(widget_config(socket, session)).replace("<", "\\u003c")  # no "</script>" inside
     title = html.escape(TITLE)
     return f"""<!doctype html>
 <html lang="en">
@@ -118,8 +127,9 @@ def page(socket: str) -> str:
 def home() -> HTMLResponse:
     socket = socket_url()
     return HTMLResponse(
-        page(socket),
+        page(socket, widget_session.issue()),
         headers={
+            "Cache-Control": "no-store",  # the page carries a session of its own
             "Content-Security-Policy": content_security_policy(socket),
             "Referrer-Policy": "no-referrer",
             "X-Content-Type-Options": "nosniff",

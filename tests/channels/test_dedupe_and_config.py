@@ -12,7 +12,7 @@ import rasa.shared.utils.io
 import yaml
 
 from bot import launcher
-from bot.channels.config import SLACK_CHANNEL, SOCKETIO_CHANNEL, TWILIO_CHANNEL, channels_config
+from bot.channels.config import REST_CHANNEL, SLACK_CHANNEL, SOCKETIO_CHANNEL, TWILIO_CHANNEL, channels_config
 from bot.channels.dedupe import Deduplicator, SeenSet
 
 TWILIO_ENV = {"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "s3cr$t", "TWILIO_NUMBER": "+15550001111"}
@@ -58,10 +58,31 @@ def test_two_instances_share_what_they_have_seen_through_redis() -> None:
 
 def test_without_credentials_only_rest_and_the_widget_are_on() -> None:
     credentials, statuses = channels_config({})
-    assert list(credentials) == ["rest", SOCKETIO_CHANNEL]
+    assert list(credentials) == [REST_CHANNEL, SOCKETIO_CHANNEL]
+    assert credentials[REST_CHANNEL] is None  # open: tests, curl and `make shell` need it
     assert credentials[SOCKETIO_CHANNEL]["session_persistence"] is True
-    assert [(s.name, s.enabled) for s in statuses] == [("SMS (Twilio)", False), ("Slack", False)]
+    assert [(s.name, s.enabled) for s in statuses] == [("SMS (Twilio)", False), ("Slack", False), ("REST", True)]
     assert "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER" in statuses[0].detail
+
+
+def test_the_rest_profile_puts_rest_behind_a_token_or_removes_it() -> None:
+    credentials, statuses = channels_config({"REST_CHANNEL": "token", "REST_CHANNEL_TOKEN": "t0k"})
+    assert credentials[REST_CHANNEL] == {"token": "${REST_CHANNEL_TOKEN}"}  # the secret stays in the env
+    assert statuses[-1].enabled and "Bearer" in statuses[-1].detail
+
+    credentials, statuses = channels_config({"REST_CHANNEL": "off"})
+    assert list(credentials) == [SOCKETIO_CHANNEL]
+    assert (statuses[-1].name, statuses[-1].enabled) == ("REST", False)
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [({"REST_CHANNEL": "token"}, "REST_CHANNEL_TOKEN"), ({"REST_CHANNEL": "maybe"}, "one of on, token, off")],
+)
+def test_a_rest_profile_that_cannot_work_stops_the_launch(tmp_path: Path, env: dict[str, str], reason: str) -> None:
+    config = launcher.StackConfig.from_env({"ADVOCATE_VAR_DIR": str(tmp_path)})
+    with pytest.raises(launcher.LaunchError, match=reason):
+        launcher.write_credentials(config, env)
 
 
 def test_a_partly_configured_channel_stays_off_and_names_what_is_missing() -> None:

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.channels import sms_format
+from bot.channels import identity, sms_format
 from bot.channels.twilio_sms import SenderQueues, TwilioRestClient, TwilioSmsOutput, offered_buttons
 from bot.persistence import repository
 from tests.fakes import FakeTwilio
@@ -18,6 +18,7 @@ SID = "AC" + "0" * 32
 TOKEN = "test-auth-token"
 BOT_NUMBER = "+15550001111"
 PERSON = "+15557654321"
+CONVERSATION = identity.sms_id(PERSON)  # what Rasa hands the output channel as recipient_id
 
 
 @pytest.fixture
@@ -164,7 +165,7 @@ def test_output_sends_buttons_as_numbered_choices_in_one_message(twilio: FakeTwi
 
     async def send() -> None:
         try:
-            await output.send_response(PERSON, {"text": "Is it **rare**?", "buttons": buttons})
+            await output.send_response(CONVERSATION, {"text": "Is it **rare**?", "buttons": buttons})
         finally:
             await output.rest.aclose()
 
@@ -178,7 +179,7 @@ def test_output_splits_a_long_reply_into_messages_of_at_most_three_segments(twil
 
     async def send() -> None:
         try:
-            await output.send_text_message(PERSON, text)
+            await output.send_text_message(CONVERSATION, text)
         finally:
             await output.rest.aclose()
 
@@ -195,7 +196,7 @@ def test_nothing_is_sent_to_a_number_that_opted_out(twilio: FakeTwilio, database
 
     async def send() -> None:
         try:
-            await output.send_text_message(PERSON, "An advocate's message")
+            await output.send_text_message(CONVERSATION, "An advocate's message")
         finally:
             await output.rest.aclose()
 
@@ -205,6 +206,21 @@ def test_nothing_is_sent_to_a_number_that_opted_out(twilio: FakeTwilio, database
     assert repository.clear_sms_opt_out(PERSON) is True
     assert not repository.is_sms_opted_out(PERSON)
     assert repository.clear_sms_opt_out(PERSON) is False
+
+
+@pytest.mark.parametrize("recipient", [PERSON, "web:abc", "slack:T1:U1", "rest-person"])
+def test_nothing_is_texted_for_an_id_that_is_not_an_sms_conversation(twilio: FakeTwilio, recipient: str) -> None:
+    """Replies go only to the channel the id belongs to: a bare number is a REST id, never texted."""
+    output = TwilioSmsOutput(rest(twilio), BOT_NUMBER, opted_out=never_opted_out)
+
+    async def send() -> None:
+        try:
+            await output.send_text_message(recipient, "An advocate's message")
+        finally:
+            await output.rest.aclose()
+
+    run(send())
+    assert twilio.requests == []
 
 
 def test_offered_buttons_are_those_of_the_last_bot_message_since_the_person_wrote() -> None:

@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.channels import widget_session
 from bot.web import widget
 from bot.web.app import create_app
 
@@ -55,8 +56,16 @@ def test_the_policy_allows_only_this_app_s_scripts(client: TestClient) -> None:
 
 
 def test_config_cannot_break_out_of_its_script_tag(monkeypatch: pytest.MonkeyPatch) -> None:
-    html = widget.page("http://x/</script><script>alert(1)</script>")
+    html = widget.page("http://x/</script><script>alert(1)</script>", widget_session.issue())
     assert "</script><script>alert(1)" not in html
+
+
+def test_every_page_carries_a_fresh_signed_session_and_is_not_cached(client: TestClient) -> None:
+    pages = [client.get("/") for _ in range(2)]
+    sessions = [config_of(page.text)["session"] for page in pages]
+    assert sessions[0] != sessions[1]
+    assert all(widget_session.conversation_id(session) for session in sessions)  # signed by the server
+    assert all(page.headers["cache-control"] == "no-store" for page in pages)
 
 
 def test_static_files_are_served(client: TestClient) -> None:

@@ -135,19 +135,21 @@ def test_unknown_person_has_an_empty_case(client: TestClient, auth: dict[str, st
 
 def test_case_summary_has_everything_stored(client: TestClient, auth: dict[str, str]) -> None:
     repository.record_case(
-        "+15550100", channel="twilio", condition="breast cancer", condition_category="cancer", treatment="surgery"
+        "sms:+15550100", channel="twilio", condition="breast cancer", condition_category="cancer", treatment="surgery"
     )
     repository.save_assessment(
-        "+15550100", {"urgency": "weeks"}, "strongly_recommended", ["Cancer is a serious diagnosis."]
+        "sms:+15550100", {"urgency": "weeks"}, "strongly_recommended", ["Cancer is a serious diagnosis."]
     )
-    repository.add_questions("+15550100", ["What stage is it?"])
-    repository.create_records_request("+15550100", provider="Mercy General", letter="Under 45 CFR 164.524 ...")
-    handoff = open_handoff("+15550100", "twilio")
+    repository.add_questions("sms:+15550100", ["What stage is it?"])
+    repository.create_records_request("sms:+15550100", provider="Mercy General", letter="Under 45 CFR 164.524 ...")
+    handoff = open_handoff("sms:+15550100", "twilio")
 
-    body = client.get("/api/conversations/+15550100", headers=auth).json()
+    body = client.get("/api/conversations/sms:+15550100", headers=auth).json()
+    # Ids are taken as they are, also percent-encoded (as a client quoting the path segment sends them).
+    assert client.get("/api/conversations/sms%3A%2B15550100", headers=auth).json() == body
 
     assert set(body) == SUMMARY_KEYS
-    assert body["sender_id"] == "+15550100"
+    assert body["sender_id"] == "sms:+15550100"
     assert body["channel"] == "twilio"
     assert body["condition"] == "breast cancer"
     assert body["treatment"] == "surgery"
@@ -432,7 +434,8 @@ def test_message_is_delivered_through_rasa(
     assert message["delivered"] is True
     [sent] = fake_rasa.tracker_posts()
     assert sent.path == "/conversations/sms:+15550100/tracker/events"
-    assert sent.query == {"output_channel": ["latest"], "execute_side_effects": ["true"], "token": [rasa_token]}
+    # The id's channel, not the conversation's latest (a REST caller could once name any channel).
+    assert sent.query == {"output_channel": ["twilio"], "execute_side_effects": ["true"], "token": [rasa_token]}
     assert sent.headers["content-type"] == "application/json"
     assert sent.body == [
         {
@@ -481,8 +484,8 @@ def test_message_to_someone_who_texted_stop_is_kept_and_refused(
     client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa
 ) -> None:
     """Twilio's STOP is the person's decision: the advocate hears "not sent", not "delivered"."""
-    handoff = open_handoff("+15550100", "twilio")
-    repository.set_sms_opt_out("+15550100", "stop")
+    handoff = open_handoff("sms:+15550100", "twilio")
+    repository.set_sms_opt_out("+15550100", "stop")  # opt-outs are kept per number
 
     response = client.post(f"/api/handoffs/{handoff['id']}/messages", json={"text": "Checking in"}, headers=auth)
 
@@ -566,7 +569,7 @@ def test_message_to_a_closed_handoff_is_a_conflict(
 def test_close_hands_back_to_the_bot(
     client: TestClient, auth: dict[str, str], fake_rasa: FakeRasa, rasa_token: str
 ) -> None:
-    handoff = open_handoff("U024BE7LH", "slack")
+    handoff = open_handoff("slack:T0TEAM:U024BE7LH", "slack")
 
     response = client.post(f"/api/handoffs/{handoff['id']}/close", headers=auth)
 
@@ -578,8 +581,8 @@ def test_close_hands_back_to_the_bot(
     assert body["delivered"] is True
     assert body["detail"] is None
     [sent] = fake_rasa.tracker_posts()
-    assert sent.path == "/conversations/U024BE7LH/tracker/events"
-    assert sent.query == {"output_channel": ["latest"], "execute_side_effects": ["true"], "token": [rasa_token]}
+    assert sent.path == "/conversations/slack:T0TEAM:U024BE7LH/tracker/events"
+    assert sent.query == {"output_channel": ["slack"], "execute_side_effects": ["true"], "token": [rasa_token]}
     assert sent.body == [
         {"event": "slot", "name": "handoff_active", "value": False},
         {"event": "bot", "text": BACK_TO_BOT_TEXT},

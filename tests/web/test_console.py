@@ -399,7 +399,7 @@ def test_reply_from_the_console_is_delivered_and_audited(
     assert response.headers["location"] == f"/advocate/handoffs/{handoff['id']}?notice=sent"
     [sent] = fake_rasa.tracker_posts()
     assert sent.path == "/conversations/sms:+15550100/tracker/events"
-    assert sent.query["output_channel"] == ["latest"] and sent.query["execute_side_effects"] == ["true"]
+    assert sent.query["output_channel"] == ["twilio"] and sent.query["execute_side_effects"] == ["true"]
     [event] = sent.body
     assert event["event"] == "bot" and event["text"] == "Hi, I'm Maria, a patient advocate."
     assert event["metadata"]["advocate"] == NAME
@@ -428,8 +428,8 @@ def test_reply_is_kept_when_rasa_is_down(client: TestClient, signed_in: str) -> 
 def test_reply_to_someone_who_texted_stop_is_kept_but_not_sent(
     client: TestClient, signed_in: str, fake_rasa: FakeRasa
 ) -> None:
-    handoff = open_handoff("+15550100")
-    repository.set_sms_opt_out("+15550100", "stop")
+    handoff = open_handoff("sms:+15550100")
+    repository.set_sms_opt_out("+15550100", "stop")  # opt-outs are kept per number
 
     response = client.post(
         f"/advocate/handoffs/{handoff['id']}/messages", data={"text": "Still there?", "csrf_token": signed_in}

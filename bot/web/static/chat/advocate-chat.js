@@ -3,6 +3,10 @@
  *
  * The widget keeps the conversation (its session id and the messages shown) in the browser's
  * storage under "chat_session", so a reload shows the same conversation and Rasa continues it.
+ * The session id is the server's: the page comes with a fresh signed session (config.session),
+ * offered to the socket server in the socket URL; the server binds the browser to the session it
+ * already keeps (a reload) or else to that one, and the widget stores what the server confirms.
+ * An id made up in the browser is never accepted (bot/channels/socketio.py).
  * This script adds:
  *  - "Keep this chat only in this tab": the widget's sessionStorage mode, for shared computers
  *    (the chat is gone when the tab closes). The choice itself is kept in sessionStorage too, so a
@@ -147,9 +151,10 @@
       }
     }, 8000);
 
+    var offer = config.sessionParam + "=" + encodeURIComponent(config.session);
     window.WebChat.default(
       {
-        socketUrl: config.socketUrl,
+        socketUrl: config.socketUrl + (config.socketUrl.indexOf("?") < 0 ? "?" : "&") + offer,
         socketPath: config.socketPath,
         initPayload: config.initPayload,
         title: config.title,
