@@ -61,12 +61,16 @@ def wait_for_bot(page: Any, text: str, timeout: int = BOT_TIMEOUT_MS) -> None:
 
 
 def widget_session_id(page: Any) -> str:
-    """The widget's socket.io session id, which is Rasa's sender_id (kept in local or session storage)."""
+    """Rasa's sender_id of the widget's conversation: ``web:`` and the key of the session it keeps.
+
+    The widget keeps the server's signed session token (``<key>.<signature>``) in local or session
+    storage; the conversation id carries only the key (bot/channels/widget_session.py).
+    """
     raw = page.evaluate(
         "() => window.localStorage.getItem('chat_session') || window.sessionStorage.getItem('chat_session')"
     )
     assert raw, "the widget stored no session"
-    return json.loads(raw)["session_id"]
+    return "web:" + json.loads(raw)["session_id"].partition(".")[0]
 
 
 def open_widget(page: Any, stack: Stack) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.channels import identity
 from bot.settings import PROJECT_ROOT
 from bot.web.rasa_client import BACK_TO_BOT_TEXT
 from tests.e2e.harness import Stack
@@ -123,7 +124,7 @@ def test_an_advocate_takes_over_an_sms_conversation_and_hands_back(stack: Stack,
     assert "human patient advocate" in told
     assert "No advocate is signed in at this moment" not in told  # the console is open: someone is online
     assert "An advocate is online now" in told
-    handoff = open_handoff_of(stack, number)
+    handoff = open_handoff_of(stack, identity.sms_id(number))
     assert handoff["channel"] == "twilio"
     assert_announced(stack, handoff["id"])
     assert "I want to talk to a real person" in console.page(handoff["id"])
@@ -199,7 +200,7 @@ def test_an_advocate_takes_over_a_slack_conversation_and_hands_back(stack: Stack
 
     assert slack_event(stack, user, dm, "I need to talk to a human please").status_code == 200
     slack.wait_for(lambda _: any("advocate" in t for t in slack_texts(stack, dm, user)), 90)
-    handoff = open_handoff_of(stack, user)
+    handoff = open_handoff_of(stack, identity.slack_id("T0TEAM", user))
     assert handoff["channel"] == "slack"
     assert_announced(stack, handoff["id"])
 

@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bot.channels import identity
 from tests.e2e.harness import ChannelFakes, Stack
 
 WEBHOOK = "/webhooks/slack/webhook"
 BOT_USER = "UBOTADVOCATE"
+TEAM = "T0TEST"  # the team_id of every event and button click below
 SETTLE = 2.5
 
 
@@ -58,7 +60,7 @@ def message_event(user: str, channel: str, text: str, **event: Any) -> dict[str,
     ts = f"{time.time():.6f}"
     return {
         "token": "legacy-verification-token",
-        "team_id": "T0TEST",
+        "team_id": TEAM,
         "api_app_id": "A0TEST",
         "type": "event_callback",
         "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
@@ -87,7 +89,8 @@ def click(stack: Stack, user: str, channel: str, value: str, thread_ts: str | No
         message["thread_ts"] = thread_ts
     payload = {
         "type": "block_actions",
-        "user": {"id": user},
+        "team": {"id": TEAM, "domain": "test"},
+        "user": {"id": user, "team_id": TEAM},
         "channel": {"id": channel},
         "trigger_id": f"trigger-{uuid.uuid4().hex}",
         "message": message,
@@ -130,13 +133,18 @@ def text_of(posts: list[dict[str, Any]]) -> str:
     return "\n".join(post.get("text") or "" for post in posts)
 
 
-def user_texts(stack: Stack, sender: str) -> list[str]:
-    tracker = stack.rasa_api("GET", f"/conversations/{sender}/tracker").json()
+def conversation(user: str) -> str:
+    """The conversation id of a Slack user: ``slack:<team>:<user>``."""
+    return identity.slack_id(TEAM, user)
+
+
+def user_texts(stack: Stack, user: str) -> list[str]:
+    tracker = stack.rasa_api("GET", f"/conversations/{conversation(user)}/tracker").json()
     return [e.get("text") for e in tracker.get("events") or [] if e.get("event") == "user"]
 
 
-def summary(stack: Stack, sender: str) -> dict[str, Any]:
-    response = stack.api("GET", f"/api/conversations/{sender}")
+def summary(stack: Stack, user: str) -> dict[str, Any]:
+    response = stack.api("GET", f"/api/conversations/{conversation(user)}")
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -177,7 +185,7 @@ def test_a_retried_event_is_dropped_whatever_the_reason(stack: Stack) -> None:
 
     assert len(fakes(stack).slack.posted(channel)) == len(first), "a retry must not be answered again"
     assert user_texts(stack, user) == ["Please save this question: do I need more tests before the operation?"]
-    questions = stack.api("GET", f"/api/conversations/{user}/questions").json()
+    questions = stack.api("GET", f"/api/conversations/{conversation(user)}/questions").json()
     assert [q["text"] for q in questions] == ["Do I need more tests before the operation?"], text_of(first)
 
 
@@ -212,7 +220,7 @@ def test_full_conversation_in_a_direct_message(stack: Stack) -> None:
     assert "strongly" in text_of(posts).lower()
 
     say(stack, user, dm, "Please save this question: will I need chemo after the surgery?")
-    questions = stack.api("GET", f"/api/conversations/{user}/questions").json()
+    questions = stack.api("GET", f"/api/conversations/{conversation(user)}/questions").json()
     assert [q["text"] for q in questions] == ["Will I need chemo after the surgery?"]
 
     assert "advocate" in text_of(say(stack, user, dm, "I want to talk to a real person"))

@@ -16,7 +16,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_format
+from bot.channels import identity, sms_format
 from bot.channels.twilio_sms import EMPTY_TWIML, HELP_TEXT
 from tests.e2e.harness import ChannelFakes, Stack
 
@@ -81,13 +81,18 @@ def choices(message: str) -> dict[str, str]:
     return {title.strip().lower(): number for number, title in re.findall(r"^(\d+)\. (.+)$", message, re.M)}
 
 
+def conversation(number: str) -> str:
+    """The conversation id of a number: the SMS channel's namespace, ``sms:+1...``."""
+    return identity.sms_id(number)
+
+
 def user_texts(stack: Stack, number: str) -> list[str]:
-    tracker = stack.rasa_api("GET", f"/conversations/{number}/tracker").json()
+    tracker = stack.rasa_api("GET", f"/conversations/{conversation(number)}/tracker").json()
     return [e.get("text") for e in tracker.get("events") or [] if e.get("event") == "user"]
 
 
 def summary(stack: Stack, number: str) -> dict[str, Any]:
-    response = stack.api("GET", f"/api/conversations/{number}")
+    response = stack.api("GET", f"/api/conversations/{conversation(number)}")
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -180,7 +185,7 @@ def test_a_replayed_message_sid_is_dropped_and_recorded_once(stack: Stack) -> No
 
     assert len(sent(stack, number)) == len(first), "a replay must not produce a second reply"
     assert user_texts(stack, number) == [question]
-    questions = stack.api("GET", f"/api/conversations/{number}/questions").json()
+    questions = stack.api("GET", f"/api/conversations/{conversation(number)}/questions").json()
     assert [q["text"] for q in questions] == ["Do I need more tests before the operation?"], first
 
 
@@ -213,7 +218,7 @@ def test_full_conversation_by_sms(stack: Stack) -> None:
 
     # A question saved by text.
     text_and_wait(stack, number, "Please save this question: will I need chemo after the surgery?")
-    questions = stack.api("GET", f"/api/conversations/{number}/questions").json()
+    questions = stack.api("GET", f"/api/conversations/{conversation(number)}/questions").json()
     assert [q["text"] for q in questions] == ["Will I need chemo after the surgery?"]
 
     # A person: the handoff opens, and the advocate's reply reaches the phone.

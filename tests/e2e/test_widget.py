@@ -106,8 +106,15 @@ def type_message(page: Page, text: str) -> None:
 
 
 def session_id(page: Page, storage: str = "localStorage") -> str | None:
+    """The signed session token the widget keeps (``<key>.<signature>``, issued by the server)."""
     raw = page.evaluate(f"() => window.{storage}.getItem('chat_session')")
     return None if raw is None else json.loads(raw).get("session_id")
+
+
+def conversation(token: str | None) -> str:
+    """Rasa's sender_id for a widget session: ``web:<key>``, without the signature."""
+    assert token and "." in token, f"not a server-signed session: {token!r}"
+    return "web:" + token.partition(".")[0]
 
 
 def questions(stack: Stack, sender: str) -> list[str]:
@@ -135,10 +142,10 @@ def test_greeting_button_question_reload_and_api(page: Page, stack: Stack) -> No
     assert page.locator(".rw-response", has_text="good questions").count() == 1
     assert page.locator(".rw-client", has_text="do I need more tests").count() == 1
     assert session_id(page) == sender  # ...and it is the same conversation
-    assert "Do I need more tests before the operation?" in questions(stack, sender)
+    assert "Do I need more tests before the operation?" in questions(stack, conversation(sender))
 
     # Rasa knows the conversation as coming from the widget.
-    case = stack.api("GET", f"/api/conversations/{sender}").json()
+    case = stack.api("GET", f"/api/conversations/{conversation(sender)}").json()
     assert case["channel"] == "socketio"
     # Offline-safe and private: nothing was fetched from anywhere but the web app and Rasa; the
     # widget's Google Fonts import is refused by the page's Content-Security-Policy.
@@ -175,7 +182,7 @@ def test_phone_layout_and_keyboard_only(page: Page, stack: Stack) -> None:
     page.keyboard.press("Enter")
     page.locator(".rw-client", has_text="Talk to a person").wait_for()
     bot_says(page, HANDOFF_REPLY)
-    handoff = stack.api("GET", f"/api/conversations/{session_id(page)}").json()["handoff"]
+    handoff = stack.api("GET", f"/api/conversations/{conversation(session_id(page))}").json()["handoff"]
     assert handoff and handoff["status"] == "open" and handoff["channel"] == "socketio"
 
 
@@ -197,7 +204,7 @@ def test_lost_connection_is_shown_and_nothing_is_lost(page: Page, stack: Stack) 
     open_chat(page, stack)
     page.click("#talk-to-person")
     bot_says(page, HANDOFF_REPLY)
-    sender = session_id(page)
+    sender = conversation(session_id(page))
     handoff = stack.api("GET", f"/api/conversations/{sender}").json()["handoff"]
     assert handoff, "the handoff did not open"
 
