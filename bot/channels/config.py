@@ -32,6 +32,9 @@ CHANNEL_SETTINGS = (
     "WIDGET_SOCKET_URL",  # read by the web app's chat page (bot/web/widget.py)
     "REST_CHANNEL",
     "REST_CHANNEL_TOKEN",
+    "INBOUND_MESSAGES_PER_MINUTE",  # bot/channels/inbound_limits.py
+    "INBOUND_MAX_MESSAGE_CHARS",
+    "SLACK_TEAM_ID",  # read by migration 0005 only
 )
 REST_MODES = ("on", "token", "off")
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -105,8 +106,8 @@ class RestChannelInput(RestInput):
                 refused = _problem(400, "The body is not valid JSON.")
             if refused is not None:
                 return refused
-            sender_id = await self._extract_sender(request)
-            admission = self.limits.admit(sender_id or UserMessage.DEFAULT_SENDER_ID, self._extract_message(request))
+            sender_id = await self._extract_sender(request) or DEFAULT_SENDER_ID
+            admission = self.limits.admit(sender_id, self._extract_message(request))
             if not admission.allowed:
                 return _problem(
                     429,
@@ -122,7 +123,7 @@ class RestChannelInput(RestInput):
                 )
             collector = CollectingOutputChannel()
             if admission.notice:
-                await collector.send_text_message(sender_id or UserMessage.DEFAULT_SENDER_ID, admission.notice)
+                await collector.send_text_message(sender_id, admission.notice)
             try:
                 await on_new_message(
                     UserMessage(admission.text, collector, sender_id, input_channel=self.name(), metadata=metadata)

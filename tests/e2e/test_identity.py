@@ -45,7 +45,8 @@ async def widget_turn(stack: Stack, session_id: str | None, message: str | None)
     replies: list[str] = []
     client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
     client.on("bot_uttered", lambda data: replies.append(json.dumps(data)))
-    await client.connect(stack.rasa_url, socketio_path="/socket.io/", wait_timeout=30)
+    # Long-polling: engineio's websocket client needs a newer aiohttp than Rasa pins.
+    await client.connect(stack.rasa_url, socketio_path="/socket.io/", transports=["polling"], wait_timeout=30)
     try:
         await client.emit("session_request", {"session_id": session_id})
         session = await asyncio.wait_for(confirmed, 30)
