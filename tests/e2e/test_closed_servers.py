@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot import launcher
+from bot.channels import identity
 from bot.servers.action_server import ACTION_FAILED_TEXT
 from tests.e2e.harness import Stack
 from tests.e2e.test_journeys import text_of
@@ -149,7 +150,8 @@ def test_a_failing_action_and_a_whole_conversation_leave_nothing_private_in_the_
     # The marker texted in from a phone over signed SMS.
     number = new_number()
     text_and_wait(stack, number, f"Please save this question: is the {marker} result final?")
-    assert any(marker in q["text"].lower() for q in stack.api("GET", f"/api/conversations/{number}/questions").json())
+    questions = stack.api("GET", f"/api/conversations/{identity.sms_id(number)}/questions").json()
+    assert any(marker in q["text"].lower() for q in questions)
 
     time.sleep(FLUSH)
     with open(stack.log_path, "rb") as log:
