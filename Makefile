@@ -35,7 +35,7 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 
 .PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
-	test-postgres eval bench bench-train widget-vendor clean FORCE
+	test-postgres eval bench bench-train bench-load profile widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -150,6 +150,21 @@ bench: | $(INSTALLED) ## Time safety, vocabulary matching and recommendation rul
 
 bench-train: | $(INSTALLED) spacy ## Time a full training from scratch (budget: 3 minutes on 2 cores)
 	$(PY) -m tests.bench_training
+
+# The project against Rasa's own moodbot (rasa init, trained once into build/bench/), started side by
+# side in one run; figures and ratios to moodbot, JSON in results/bench/. BENCH_PROFILE=quick (1 and
+# 20 users x 10 turns) or full (1, 20, 100 x 20); BENCH_USERS=1,20,100 BENCH_TURNS=20
+# BENCH_LONG_TURNS=80 override it; BENCH_STACK_ENV="NAME=value ..." adds settings to the stack.
+BENCH_PROFILE ?= quick
+
+bench-load: $(MODEL) ## Load benchmark against a bare Rasa moodbot in the same run (BENCH_PROFILE=quick|full)
+	$(PY) -m tests.bench_load --profile $(BENCH_PROFILE) $(if $(BENCH_USERS),--users $(BENCH_USERS)) \
+		$(if $(BENCH_TURNS),--turns $(BENCH_TURNS)) $(if $(BENCH_LONG_TURNS),--long-turns $(BENCH_LONG_TURNS))
+
+PROFILE_PASSES ?= 2
+
+profile: $(MODEL) ## Where a turn's time goes: NLU, policies, tracker store, action calls, SQL (PROFILE_PASSES=2)
+	$(PY) -m tests.profile_turn --passes $(PROFILE_PASSES)
 
 # The website widget's bundle is committed (works offline, no Node needed to run); this re-fetches
 # it from npm and checks it against the pinned hashes in the script.

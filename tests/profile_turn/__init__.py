@@ -1,0 +1,1 @@
+"""`make profile`: where one turn's time goes across Rasa, the action server and the database (see __main__)."""
