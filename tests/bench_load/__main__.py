@@ -97,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = servers.ensure_moodbot()
         with tempfile.TemporaryDirectory(prefix="bench-load-") as work, ExitStack() as stack:
-            bots = {
+            starting = {
                 "moodbot": stack.enter_context(servers.moodbot(Path(work), project)),
                 "advocate": stack.enter_context(servers.project_stack(Path(work), os.environ.get("BENCH_STACK_ENV"))),
             }
+            bots = {name: bot.ready() for name, bot in starting.items()}
             results = asyncio.run(measure(bots, scripts, args))
     except servers.ServerError as exc:
         print(f"error: {exc}", file=sys.stderr)

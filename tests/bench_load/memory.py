@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROC = Path("/proc")
+OTHER = "other"  # the launcher, honcho's shells: anything that is not one of the named servers
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def memory_by_process(root: int, commands: Mapping[str, list[str]], proc: Path =
         if memory is None:
             continue
         argv = command_line(pid, proc)
-        name = next((name for name, command in commands.items() if argv == command), "other")
+        name = next((name for name, command in commands.items() if argv == command), OTHER)
         totals[name][0] += memory.rss_mb
         totals[name][1] += memory.peak_mb
     return {name: Memory(rss, peak) for name, (rss, peak) in totals.items()}

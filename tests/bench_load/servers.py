@@ -14,6 +14,7 @@ benchmark's stack: the long conversation sends 80 messages from one sender in we
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,18 +78,32 @@ def stack_settings(extra: str | None) -> dict[str, str]:
     return settings
 
 
-def _wait(checks: list[launcher.Check], process: subprocess.Popen[bytes], log: Path, what: str) -> None:
-    pending = launcher.wait_until_ready(checks, READY_TIMEOUT, should_stop=lambda: process.poll() is not None)
-    if process.poll() is not None or pending:
-        problem = f"exited with rc={process.returncode}" if process.poll() is not None else f"not ready: {pending}"
-        stop(process)
-        raise ServerError(f"{what} did not start ({problem})\n--- {log} ---\n{tail(log, LOG_TAIL_LINES)}")
+@dataclass(frozen=True)
+class Starting:
+    """A bot whose process has been started; `ready()` waits for it, so two bots can boot side by side."""
+
+    process: subprocess.Popen[bytes]
+    checks: list[launcher.Check]
+    log: Path
+    began: float
+    bot: Callable[[float], RunningBot]  # the running bot, given its start-up seconds
+
+    def ready(self) -> RunningBot:
+        process = self.process
+        pending = launcher.wait_until_ready(self.checks, READY_TIMEOUT, should_stop=lambda: process.poll() is not None)
+        if process.poll() is not None or pending:
+            problem = f"exited with rc={process.returncode}" if process.poll() is not None else f"not ready: {pending}"
+            stop(process)
+            raise ServerError(
+                f"{self.log.stem} did not start ({problem})\n--- {self.log} ---\n{tail(self.log, LOG_TAIL_LINES)}"
+            )
+        return self.bot(time.perf_counter() - self.began)
 
 
 @contextmanager
 def project_stack(
     workdir: Path, extra_env: str | None = None, module: str = "bot.launcher", settings: Mapping[str, str] | None = None
-) -> Iterator[RunningBot]:
+) -> Iterator[Starting]:
     """The project's three processes, as `make run` starts them, in `workdir`.
 
     `module` is the launcher to run (the profiler runs a traced one); `settings` are added to the
@@ -111,22 +126,22 @@ def project_stack(
     env.update(stack_settings(extra_env))
     env.update(settings or {})
     config = launcher.StackConfig.from_env(env)
-    log = workdir / "stack.log"
+    log = workdir / "advocate.log"
     began = time.perf_counter()
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", module, "run"], cwd=PROJECT_ROOT, env=env, stdout=output,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
+    bot = functools.partial(
+        RunningBot,
+        "advocate",
+        f"{config.rasa_url}/webhooks/rest/webhook",
+        process.pid,
+        launcher.stack_commands(config, env["RASA_API_TOKEN"]),
+    )
     try:
-        _wait(launcher.readiness_checks(config, env["RASA_API_TOKEN"]), process, log, "the project's stack")
-        yield RunningBot(
-            name="advocate",
-            webhook_url=f"{config.rasa_url}/webhooks/rest/webhook",
-            root_pid=process.pid,
-            commands=launcher.stack_commands(config, env["RASA_API_TOKEN"]),
-            started_seconds=time.perf_counter() - began,
-        )
+        yield Starting(process, launcher.readiness_checks(config, env["RASA_API_TOKEN"]), log, began, bot)
     finally:
         stop(process)
 
@@ -161,7 +176,7 @@ def ensure_moodbot(cache: Path = MOODBOT_CACHE) -> Path:
 
 
 @contextmanager
-def moodbot(workdir: Path, project: Path) -> Iterator[RunningBot]:
+def moodbot(workdir: Path, project: Path) -> Iterator[Starting]:
     """`rasa run` on the moodbot: in-memory tracker store (its endpoints.yml configures none), no actions."""
     [port] = free_ports(1)
     token = secrets.token_urlsafe(32)
@@ -174,15 +189,9 @@ def moodbot(workdir: Path, project: Path) -> Iterator[RunningBot]:
     with open(log, "wb") as output:
         process = subprocess.Popen(command, cwd=project, env=_rasa_env(), stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    ready = launcher.Check("moodbot", f"{url}/status?token={quote(token, safe='')}", launcher._rasa_model_loaded)
+    bot = functools.partial(RunningBot, "moodbot", f"{url}/webhooks/rest/webhook", process.pid, {"rasa": command})
     try:
-        ready = launcher.Check("moodbot", f"{url}/status?token={quote(token, safe='')}", launcher._rasa_model_loaded)
-        _wait([ready], process, log, "the moodbot")
-        yield RunningBot(
-            name="moodbot",
-            webhook_url=f"{url}/webhooks/rest/webhook",
-            root_pid=process.pid,
-            commands={"rasa": command},
-            started_seconds=time.perf_counter() - began,
-        )
+        yield Starting(process, [ready], log, began, bot)
     finally:
         stop(process)

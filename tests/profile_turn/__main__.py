@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             with servers.project_stack(
                 Path(work), os.environ.get("BENCH_STACK_ENV"), module="tests.profile_turn.launch",
                 settings={hooks.OUT_VARIABLE: str(out)},
-            ) as bot:  # fmt: skip
+            ) as starting:  # fmt: skip
+                bot = starting.ready()
                 turns = asyncio.run(profile(bot.webhook_url, journeys, args.passes, Records(out)))
         except servers.ServerError as exc:
             print(f"error: {exc}", file=sys.stderr)
