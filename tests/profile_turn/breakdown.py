@@ -13,6 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Graph nodes that only hand data on (domain_provider, ...) take microseconds: counted, not listed.
+MIN_MS = 0.05
+
 
 @dataclass
 class TurnProfile:
@@ -63,7 +66,8 @@ def breakdown(turns: Sequence[TurnProfile]) -> list[Row]:
         members = group(prefix, parts)
         ms = row(title, sum(m for _, m, _ in members), 0, depth)
         for name, member_ms, calls in members:
-            row(name, member_ms, calls, depth + 1)
+            if member_ms / count >= MIN_MS:
+                row(name, member_ms, calls, depth + 1)
         return ms
 
     row("turn, as the client sees it (REST round trip)", client * count, count, 0)
@@ -75,14 +79,15 @@ def breakdown(turns: Sequence[TurnProfile]) -> list[Row]:
         row("of which SQL statements", *rasa_parts["sql"], 3)
     actions_ms = group_rows("action server calls (round trip, per action)", "action/", rasa_parts, 2)
     measured += actions_ms
-    json_ms = row("of which: tracker + domain to JSON, in Rasa", *rasa_parts.get("action_json", [0.0, 0.0]), 3)
+    json_ms = row("of which: tracker + domain as dicts, in Rasa", *rasa_parts.get("action_json", [0.0, 0.0]), 3)
     server_ms = row("of which: inside the action server (ActionExecutor.run)",
                     sum(r["total_ms"] for r in action_records), len(action_records), 3)  # fmt: skip
     group_rows("repository calls", "repository/", action_parts, 4)
     for key, label in (("sql", "SQL statements"), ("run_sync", "run_sync (repository work + thread hop)")):
         if key in action_parts:
             row(label, *action_parts[key], 4)
-    row("of which: HTTP, Sanic, JSON decoding (the rest)", (actions_ms - json_ms - server_ms) * count, 0, 3)
+    transport_ms = actions_ms - json_ms - server_ms
+    row("of which: HTTP, JSON encoding and decoding, Sanic (the rest)", transport_ms * count, 0, 3)
     row("rest of Rasa (processor, events, lock, utterances)", (rasa_ms - measured) * count, 0, 2)
     row("outside Rasa's handler (HTTP, REST channel)", (client - rasa_ms) * count, 0, 1)
     return rows

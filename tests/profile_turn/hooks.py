@@ -11,7 +11,8 @@ Rasa server, per message (`Agent.handle_message`):
   policy/<graph node>       each policy and the ensemble, summed over the turn's predictions
   tracker_store/<call>      retrieve, save (the whole SQL tracker store, decoding included)
   action/<name>             each call to the action server, HTTP round trip and server time included
-  nested: action_json       building the JSON body of those calls (the whole tracker, the domain)
+  nested: action_json       building the body of those calls as dicts (the whole tracker, the domain);
+                            their JSON encoding happens in the HTTP client, counted with the round trip
   nested: sql               SQL statements (all within tracker_store on the Rasa side)
 Action server, per action call (`ActionExecutor.run`):
   repository/<function>     each bot.persistence.repository call, in its worker thread
@@ -141,7 +142,7 @@ def install_rasa() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import AwaitableTrackerStore
+    from rasa.core.tracker_store import FailSafeTrackerStore
     from rasa.engine.graph import GraphNode
 
     Agent.handle_message = _request(Agent.handle_message, "rasa", lambda *a, **k: {})
@@ -149,8 +150,9 @@ def install_rasa() -> None:
     MessageProcessor._predict_next_with_tracker = _in_phase(MessageProcessor._predict_next_with_tracker, "policy")
     GraphNode.__call__ = _wrap_sync(GraphNode.__call__, lambda node, *a, **k: f"{_phase.get()}/{node._node_name}")
     for name in ("retrieve", "save", "retrieve_full_tracker"):
-        original = getattr(AwaitableTrackerStore, name)
-        setattr(AwaitableTrackerStore, name, _wrap_async(original, lambda *a, _n=name, **k: f"tracker_store/{_n}"))
+        # The agent wraps the configured store in FailSafeTrackerStore: the processor's only door to it.
+        original = getattr(FailSafeTrackerStore, name)
+        setattr(FailSafeTrackerStore, name, _wrap_async(original, lambda *a, _n=name, **k: f"tracker_store/{_n}"))
     RemoteAction.run = _wrap_async(RemoteAction.run, lambda action, *a, **k: f"action/{action.name()}")
     RemoteAction._action_call_format = _wrap_sync(RemoteAction._action_call_format, lambda *a, **k: "action_json")
     _time_sql()

@@ -185,7 +185,7 @@ def test_the_breakdown_adds_up_at_every_level() -> None:
     assert rows["policies (next-action predictions), per graph node"].ms == pytest.approx(40.0)
     assert rows["run_TEDPolicy1"].calls == pytest.approx(2.0)
     assert rows["of which: inside the action server (ActionExecutor.run)"].ms == pytest.approx(30.0)
-    assert rows["of which: HTTP, Sanic, JSON decoding (the rest)"].ms == pytest.approx(60.0 - 8.0 - 30.0)
+    assert rows["of which: HTTP, JSON encoding and decoding, Sanic (the rest)"].ms == pytest.approx(60.0 - 8.0 - 30.0)
     assert rows["rest of Rasa (processor, events, lock, utterances)"].ms == pytest.approx(200.0 - 40 - 40 - 30 - 60)
     assert rows["outside Rasa's handler (HTTP, REST channel)"].ms == pytest.approx(50.0)
     assert "add_question" in render(list(breakdown([TurnProfile("q", 250.0, rasa, actions)])))
