@@ -19,6 +19,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -101,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
                 "moodbot": stack.enter_context(servers.moodbot(Path(work), project)),
                 "advocate": stack.enter_context(servers.project_stack(Path(work), os.environ.get("BENCH_STACK_ENV"))),
             }
-            bots = {name: bot.ready() for name, bot in starting.items()}
+            # Waited for side by side, so each start-up time is its own, not the slower one's.
+            with ThreadPoolExecutor(len(starting)) as pool:
+                waiting = {name: pool.submit(bot.ready) for name, bot in starting.items()}
+                bots = {name: future.result() for name, future in waiting.items()}
             results = asyncio.run(measure(bots, scripts, args))
     except servers.ServerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -75,19 +75,27 @@ def breakdown(turns: Sequence[TurnProfile]) -> list[Row]:
     measured = group_rows("NLU (parse_message), per graph node", "nlu/", rasa_parts, 2)
     measured += group_rows("policies (next-action predictions), per graph node", "policy/", rasa_parts, 2)
     measured += group_rows("tracker store", "tracker_store/", rasa_parts, 2)
-    if "sql" in rasa_parts:
-        row("of which SQL statements", *rasa_parts["sql"], 3)
+    for key, label in (("sql", "of which SQL statements"), ("sql_commit", "of which commits")):
+        if key in rasa_parts:
+            row(label, *rasa_parts[key], 3)
     actions_ms = group_rows("action server calls (round trip, per action)", "action/", rasa_parts, 2)
     measured += actions_ms
     json_ms = row("of which: tracker + domain as dicts, in Rasa", *rasa_parts.get("action_json", [0.0, 0.0]), 3)
-    server_ms = row("of which: inside the action server (ActionExecutor.run)",
-                    sum(r["total_ms"] for r in action_records), len(action_records), 3)  # fmt: skip
-    group_rows("repository calls", "repository/", action_parts, 4)
-    for key, label in (("sql", "SQL statements"), ("run_sync", "run_sync (repository work + thread hop)")):
+    http_ms = row("of which: the HTTP request (encode, send, server, decode)",
+                  *rasa_parts.get("action_http", [0.0, 0.0]), 3)  # fmt: skip
+    server_ms = row("inside the action server (ActionExecutor.run)",
+                    sum(r["total_ms"] for r in action_records), len(action_records), 4)  # fmt: skip
+    group_rows("repository calls", "repository/", action_parts, 5)
+    for key, label in (
+        ("sql", "SQL statements"),
+        ("sql_commit", "commits"),
+        ("run_sync", "run_sync (repository work + thread hop)"),
+    ):
         if key in action_parts:
-            row(label, *action_parts[key], 4)
-    transport_ms = actions_ms - json_ms - server_ms
-    row("of which: HTTP, JSON encoding and decoding, Sanic (the rest)", transport_ms * count, 0, 3)
+            row(label, *action_parts[key], 5)
+    row("HTTP, JSON encoding and decoding, Sanic (the rest)", (http_ms - server_ms) * count, 0, 4)
+    row("of which: Rasa after the reply (validation, events, responses)",
+        (actions_ms - json_ms - http_ms) * count, 0, 3)  # fmt: skip
     row("rest of Rasa (processor, events, lock, utterances)", (rasa_ms - measured) * count, 0, 2)
     row("outside Rasa's handler (HTTP, REST channel)", (client - rasa_ms) * count, 0, 1)
     return rows

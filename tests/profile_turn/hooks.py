@@ -13,10 +13,12 @@ Rasa server, per message (`Agent.handle_message`):
   action/<name>             each call to the action server, HTTP round trip and server time included
   nested: action_json       building the body of those calls as dicts (the whole tracker, the domain);
                             their JSON encoding happens in the HTTP client, counted with the round trip
-  nested: sql               SQL statements (all within tracker_store on the Rasa side)
+  nested: action_http       the HTTP request of those calls (encoding, sending, the server, decoding)
+  nested: sql, sql_commit   SQL statements and commits (all within tracker_store on the Rasa side)
 Action server, per action call (`ActionExecutor.run`):
   repository/<function>     each bot.persistence.repository call, in its worker thread
-  nested: sql, run_sync     SQL statements; run_sync = repository work plus the hop to the thread
+  nested: sql, sql_commit   SQL statements and commits
+  nested: run_sync          repository work plus the hop to the worker thread
 """
 
 from __future__ import annotations
@@ -123,9 +125,15 @@ def _request(function: Callable[..., Any], process: str, label: Callable[..., di
 
 
 def _time_sql() -> None:
-    """Every SQL statement of every engine in the process, counted under `sql`."""
+    """Every SQL statement of every engine in the process (`sql`), and every commit (`sql_commit`).
+
+    A commit is not a statement to SQLAlchemy's events, and on SQLite it is where the disk is
+    synced: timed around the connection's commit itself (SQLAlchemy 1.4's `_commit_impl`).
+    """
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
+
+    Connection._commit_impl = _wrap_sync(Connection._commit_impl, lambda *a, **k: "sql_commit")
 
     started: contextvars.ContextVar[float] = contextvars.ContextVar("profile_sql_started", default=0.0)
 
@@ -144,6 +152,7 @@ def install_rasa() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import FailSafeTrackerStore
     from rasa.engine.graph import GraphNode
+    from rasa.utils.endpoints import EndpointConfig
 
     Agent.handle_message = _request(Agent.handle_message, "rasa", lambda *a, **k: {})
     MessageProcessor.parse_message = _in_phase(MessageProcessor.parse_message, "nlu")
@@ -155,6 +164,8 @@ def install_rasa() -> None:
         setattr(FailSafeTrackerStore, name, _wrap_async(original, lambda *a, _n=name, **k: f"tracker_store/{_n}"))
     RemoteAction.run = _wrap_async(RemoteAction.run, lambda action, *a, **k: f"action/{action.name()}")
     RemoteAction._action_call_format = _wrap_sync(RemoteAction._action_call_format, lambda *a, **k: "action_json")
+    # The HTTP request alone: JSON encoding, aiohttp (a new session per call), the server, decoding.
+    EndpointConfig.request = _wrap_async(EndpointConfig.request, lambda *a, **k: "action_http")
     _time_sql()
 
 

@@ -176,6 +176,7 @@ def test_the_breakdown_adds_up_at_every_level() -> None:
             "sql": [12.0, 3],
             "action/action_save_question": [60.0, 1],
             "action_json": [8.0, 1],
+            "action_http": [45.0, 1],
         },
     }
     actions = [{"action": "action_save_question", "total_ms": 30.0, "parts": {"repository/add_question": [20.0, 1]}}]
@@ -184,8 +185,9 @@ def test_the_breakdown_adds_up_at_every_level() -> None:
     assert rows["run_DIETClassifier3"].share == pytest.approx(30.0 / 250.0)
     assert rows["policies (next-action predictions), per graph node"].ms == pytest.approx(40.0)
     assert rows["run_TEDPolicy1"].calls == pytest.approx(2.0)
-    assert rows["of which: inside the action server (ActionExecutor.run)"].ms == pytest.approx(30.0)
-    assert rows["of which: HTTP, JSON encoding and decoding, Sanic (the rest)"].ms == pytest.approx(60.0 - 8.0 - 30.0)
+    assert rows["inside the action server (ActionExecutor.run)"].ms == pytest.approx(30.0)
+    assert rows["HTTP, JSON encoding and decoding, Sanic (the rest)"].ms == pytest.approx(45.0 - 30.0)
+    assert rows["of which: Rasa after the reply (validation, events, responses)"].ms == pytest.approx(60.0 - 8 - 45)
     assert rows["rest of Rasa (processor, events, lock, utterances)"].ms == pytest.approx(200.0 - 40 - 40 - 30 - 60)
     assert rows["outside Rasa's handler (HTTP, REST channel)"].ms == pytest.approx(50.0)
     assert "add_question" in render(list(breakdown([TurnProfile("q", 250.0, rasa, actions)])))
