@@ -96,6 +96,8 @@ def breakdown(turns: Sequence[TurnProfile]) -> list[Row]:
     row("HTTP, JSON encoding and decoding, Sanic (the rest)", (http_ms - server_ms) * count, 0, 4)
     row("of which: Rasa after the reply (validation, events, responses)",
         (actions_ms - json_ms - http_ms) * count, 0, 3)  # fmt: skip
+    for name, ms, calls in group("action_after/", rasa_parts):
+        row(name, ms, calls, 4)
     row("rest of Rasa (processor, events, lock, utterances)", (rasa_ms - measured) * count, 0, 2)
     row("outside Rasa's handler (HTTP, REST channel)", (client - rasa_ms) * count, 0, 1)
     return rows

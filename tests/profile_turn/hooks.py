@@ -14,6 +14,7 @@ Rasa server, per message (`Agent.handle_message`):
   nested: action_json       building the body of those calls as dicts (the whole tracker, the domain);
                             their JSON encoding happens in the HTTP client, counted with the round trip
   nested: action_http       the HTTP request of those calls (encoding, sending, the server, decoding)
+  nested: action_after/...  Rasa's work on the reply: schema validation, responses, events
   nested: sql, sql_commit   SQL statements and commits (all within tracker_store on the Rasa side)
 Action server, per action call (`ActionExecutor.run`):
   repository/<function>     each bot.persistence.repository call, in its worker thread
@@ -152,6 +153,7 @@ def install_rasa() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import FailSafeTrackerStore
     from rasa.engine.graph import GraphNode
+    from rasa.shared.core import events
     from rasa.utils.endpoints import EndpointConfig
 
     Agent.handle_message = _request(Agent.handle_message, "rasa", lambda *a, **k: {})
@@ -166,6 +168,15 @@ def install_rasa() -> None:
     RemoteAction._action_call_format = _wrap_sync(RemoteAction._action_call_format, lambda *a, **k: "action_json")
     # The HTTP request alone: JSON encoding, aiohttp (a new session per call), the server, decoding.
     EndpointConfig.request = _wrap_async(EndpointConfig.request, lambda *a, **k: "action_http")
+    # What Rasa does with the reply: check it against the response schema, render the responses
+    # it names, turn its events back into objects.
+    RemoteAction._validate_action_result = _wrap_sync(
+        RemoteAction._validate_action_result, lambda *a, **k: "action_after/validate the reply (jsonschema)"
+    )
+    RemoteAction._utter_responses = staticmethod(  # a static method: it must stay one
+        _wrap_async(RemoteAction._utter_responses, lambda *a, **k: "action_after/render the responses it names")
+    )
+    events.deserialise_events = _wrap_sync(events.deserialise_events, lambda *a, **k: "action_after/deserialise events")
     _time_sql()
 
 
