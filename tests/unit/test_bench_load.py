@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.settings import PROJECT_ROOT as ROOT
 from tests.bench_load.client import user_turns
 from tests.bench_load.memory import memory_by_process
 from tests.bench_load.report import BotResult, LevelResult, table
@@ -229,3 +230,25 @@ def test_the_moodbot_project_can_be_created(tmp_path: Path) -> None:
     assert {"greet", "mood_unhappy", "bot_challenge"} <= set(domain.intents)
     assert (tmp_path / "config.yml").exists() and (tmp_path / "data" / "nlu.yml").exists()
     assert "rest:" in (tmp_path / "credentials.yml").read_text()
+
+
+def test_the_hooks_find_every_function_they_time_and_leave_static_methods_static() -> None:
+    """In a process of its own (the hooks patch Rasa's classes for good): an upgrade of Rasa or
+    rasa_sdk that renames a timed function fails here, not in the middle of a profile."""
+    check = (
+        "import inspect\n"
+        "from tests.profile_turn import hooks\n"
+        "hooks.install_rasa(); hooks.install_actions()\n"
+        "from rasa.core.actions.action import RemoteAction\n"
+        "from rasa.engine.graph import GraphNode\n"
+        "from rasa_sdk.executor import ActionExecutor\n"
+        "from bot.persistence import db, repository\n"
+        "assert isinstance(inspect.getattr_static(RemoteAction, '_utter_responses'), staticmethod)\n"
+        "for f in (RemoteAction.run, RemoteAction._validate_action_result, GraphNode.__call__,\n"
+        "          ActionExecutor.run, db.run_sync, repository.list_questions):\n"
+        "    assert f.__code__.co_filename.endswith('hooks.py'), f\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]
