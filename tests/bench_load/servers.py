@@ -138,7 +138,7 @@ def project_stack(
         "advocate",
         f"{config.rasa_url}/webhooks/rest/webhook",
         process.pid,
-        launcher.stack_commands(config, env["RASA_API_TOKEN"]),
+        launcher.stack_commands(config),
     )
     try:
         yield Starting(process, launcher.readiness_checks(config, env["RASA_API_TOKEN"]), log, began, bot)
@@ -182,7 +182,8 @@ def moodbot(workdir: Path, project: Path) -> Iterator[Starting]:
     token = secrets.token_urlsafe(32)
     command = [
         sys.executable, "-m", "rasa", "run", "--model", str(project / "models"), "--port", str(port),
-        "--enable-api", "--auth-token", token, "--credentials", str(project / "credentials.yml"),
+        "--interface", "127.0.0.1", "--enable-api", "--auth-token", token,
+        "--credentials", str(project / "credentials.yml"),
     ]  # fmt: skip
     log = workdir / "moodbot.log"
     began = time.perf_counter()
