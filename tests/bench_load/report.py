@@ -43,6 +43,10 @@ def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:,.0f}"
 
 
+def _signed_ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:+,.0f}"
+
+
 def _x(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.2f}x"
 
@@ -92,9 +96,16 @@ def table(results: dict[str, BotResult]) -> str:
         lines += ["errors by kind:", *errors]
     longs = {name: result.long for name, result in results.items() if result.long is not None}
     if longs:
-        lines += ["", f"long conversation  {'first 10 ms':>11} {'last 10 ms':>10} {'added ms/turn':>13}"]
+        lines += [
+            "",
+            f"long conversation  {'first 10 ms':>11} {'last 10 ms':>10} {'added ms/turn':>13} "
+            f"{'errors':>6} {'empty':>5}",
+        ]
         for name, grown in longs.items():
-            lines.append(f"  {name:<16} {_ms(grown.first_ms):>11} {_ms(grown.last_ms):>10} {grown.added_ms:>+13.0f}")
+            lines.append(
+                f"  {name:<16} {_ms(grown.first_ms):>11} {_ms(grown.last_ms):>10} {_signed_ms(grown.added_ms):>13} "
+                f"{grown.errors:>6} {grown.empty_replies:>5}"
+            )
         base_long = longs.get(BASELINE)
         for name, grown in longs.items():
             if name != BASELINE and base_long is not None:

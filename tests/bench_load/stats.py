@@ -86,6 +86,8 @@ class Growth:
 
     first_ms: float
     last_ms: float
+    errors: int = 0  # over the whole conversation (a 429 here means the inbound limit was not lifted)
+    empty_replies: int = 0
 
     @property
     def added_ms(self) -> float:
@@ -100,4 +102,9 @@ def growth(samples: Sequence[Sample], window: int) -> Growth:
     def window_mean(part: Sequence[Sample]) -> float:
         return mean([s.seconds * 1000 for s in part if s.error is None])
 
-    return Growth(first_ms=window_mean(samples[:window]), last_ms=window_mean(samples[-window:]))
+    return Growth(
+        first_ms=window_mean(samples[:window]),
+        last_ms=window_mean(samples[-window:]),
+        errors=sum(1 for s in samples if s.error is not None),
+        empty_replies=sum(1 for s in samples if s.error is None and s.empty),
+    )

@@ -65,6 +65,7 @@ def test_growth_compares_the_first_and_last_windows() -> None:
     assert grown.first_ms == pytest.approx(100.0)
     assert grown.last_ms == pytest.approx(300.0)  # the error is not a latency
     assert grown.added_ms == pytest.approx(200.0)
+    assert (grown.errors, grown.empty_replies) == (1, 0)
     with pytest.raises(ValueError):
         growth(samples[:15], 10)
 
