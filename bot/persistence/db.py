@@ -2,6 +2,9 @@
 
 Rasa's action server runs ``Action.run`` on its event loop, so actions call the repository through
 :func:`run_sync`, which moves the blocking database work to a worker thread.
+
+A SQLite file is created 0600 in a 0700 folder (``bot.security.files``) with ``secure_delete`` on,
+so deleted rows are overwritten in the file; engines hide bound values from errors and logs.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.security.files import private_sqlite_file
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -32,9 +36,9 @@ def _new_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(parsed.database))
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, future=True, hide_parameters=True
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, future=True
         )
 
         @event.listens_for(engine, "connect")
@@ -44,10 +48,11 @@ def _new_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, future=True)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -60,11 +65,28 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def dispose_engines() -> None:
-    """Close every pool; tests call this between databases."""
+    """Close every pool (the key store's too); tests call this between databases."""
+    from bot.security import keystore
+
     with _lock:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+    keystore.dispose_engines()
+
+
+def truncate_wal(url: str | None = None) -> None:
+    """On SQLite, copy the WAL into the database file and empty it (after an erasure).
+
+    ``secure_delete`` zeroes deleted rows in the database file, but the WAL still holds the pages
+    as they were written; this leaves no old frame behind once other readers let go (best effort:
+    a reader in the middle of a transaction keeps its frames until the next checkpoint).
+    """
+    engine = get_engine(url)
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager

@@ -1,8 +1,13 @@
 """SQLAlchemy models for everything the advocate stores about a person.
 
-Every row is keyed by the Rasa ``sender_id`` (the channel identity: a browser session, a phone
-number, a Slack user), so saved work comes back in later conversations on the same channel and
-"delete my data" can erase it all in one place.
+Every person row is keyed by ``sender_id``: the *keyed hash* of the Rasa sender id (the channel
+identity: a browser session, a phone number, a Slack user; ``bot.security.hashing``), so saved work
+comes back in later conversations on the same channel and "delete my data" can erase it all in one
+place, while a copy of the database does not say whose rows are whose.
+
+Columns marked *sealed* hold AES-GCM ciphertext under the person's own key
+(``bot.security.crypto``; JSON values are sealed as their JSON text), which is why they are
+``Text``: only ``bot.persistence`` (which seals and opens them) reads or writes these tables.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ class Conversation(Base):
 
     sender_id = Column(String(255), primary_key=True)
     channel = Column(String(64), nullable=True)
-    condition = Column(String(255), nullable=True)
-    condition_category = Column(String(64), nullable=True)
-    treatment = Column(String(255), nullable=True)
-    treatment_category = Column(String(64), nullable=True)
+    condition = Column(Text, nullable=True)  # sealed
+    condition_category = Column(Text, nullable=True)  # sealed
+    treatment = Column(Text, nullable=True)  # sealed
+    treatment_category = Column(Text, nullable=True)  # sealed
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -41,9 +46,9 @@ class Assessment(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender_id = Column(String(255), index=True, nullable=False)
-    answers = Column(JSON, nullable=False, default=dict)
+    answers = Column(Text, nullable=False)  # sealed JSON object
     recommendation = Column(String(32), nullable=False)
-    reasons = Column(JSON, nullable=False, default=list)
+    reasons = Column(Text, nullable=False)  # sealed JSON list
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
@@ -54,7 +59,7 @@ class Question(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender_id = Column(String(255), index=True, nullable=False)
-    text = Column(Text, nullable=False)
+    text = Column(Text, nullable=False)  # sealed
     source = Column(String(64), nullable=False, default="person")
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
@@ -67,13 +72,14 @@ class RecordsRequest(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender_id = Column(String(255), index=True, nullable=False)
-    provider = Column(String(255), nullable=False)
-    record_types = Column(JSON, nullable=False, default=list)
-    date_range = Column(String(255), nullable=True)
-    record_format = Column(String(255), nullable=True)
-    delivery = Column(String(255), nullable=True)
-    patient_name = Column(String(255), nullable=True)
-    date_of_birth = Column(String(64), nullable=True)
+    # All sealed (record_types as a JSON list): the letter names the patient, their birth date and doctor.
+    provider = Column(Text, nullable=False)
+    record_types = Column(Text, nullable=False)
+    date_range = Column(Text, nullable=True)
+    record_format = Column(Text, nullable=True)
+    delivery = Column(Text, nullable=True)
+    patient_name = Column(Text, nullable=True)
+    date_of_birth = Column(Text, nullable=True)
     letter = Column(Text, nullable=False)
     status = Column(String(32), nullable=False, default="drafted")
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
@@ -87,9 +93,11 @@ class Handoff(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender_id = Column(String(255), index=True, nullable=False)
+    # The real sender id, sealed: the console shows it, the API lists it, replies are delivered to it.
+    sender = Column(Text, nullable=True)
     channel = Column(String(64), nullable=True)
     reason = Column(String(64), nullable=False)
-    summary = Column(JSON, nullable=False, default=dict)
+    summary = Column(Text, nullable=False)  # sealed JSON object
     status = Column(String(16), nullable=False, default="open", index=True)
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     closed_at = Column(DateTime(timezone=True), nullable=True)
@@ -106,7 +114,7 @@ class HandoffMessage(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), index=True, nullable=False)
     author = Column(String(255), nullable=False)
-    text = Column(Text, nullable=False)
+    text = Column(Text, nullable=False)  # sealed with the key of the person the hand-off is for
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     handoff = relationship("Handoff", back_populates="messages")
 
@@ -225,7 +233,8 @@ class SmsOptOut(Base):
     """A phone number that texted STOP: nothing is sent to it until it texts START.
 
     Kept apart from the person's case data: it is a carrier-compliance record that must outlive a
-    conversation, and the SMS channel checks it before every message it sends.
+    conversation, and the SMS channel checks it before every message it sends. ``sender_id`` is
+    the keyed hash of the sender id (the number), so the table is not a list of phone numbers.
     """
 
     __tablename__ = "sms_opt_outs"
@@ -243,7 +252,8 @@ class ShareLink(Base):
 
     The link must work on any phone without signing in, yet never reveal who it belongs to (for
     SMS the sender id is a phone number), so the URL carries a random token and only the token's
-    SHA-256 is stored: a database reader cannot rebuild live links. It expires (about 30 days) and
+    SHA-256 is stored: a database reader cannot rebuild live links (32 random bytes: a plain hash
+is as good as a keyed one here). It expires (about 30 days) and
     always shows the *current* list, read through ``sender_id`` at request time. Erased with the
     person's data.
     """

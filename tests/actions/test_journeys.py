@@ -27,6 +27,7 @@ from actions.records import ActionRecordsRequest, ActionRecordsStatus, ActionSta
 from actions.safety import ActionCrisis, ActionEmergency
 from bot.persistence import repository
 from bot.persistence.db import get_engine
+from bot.persistence.people import sender_hash
 from tests.actions.conftest import bot_turn, make_tracker, slot_events, texts
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("database")]
@@ -393,7 +394,10 @@ async def test_erase_needs_a_yes_then_removes_everything(domain: dict) -> None:
     repository.record_case("person-1", "rest", condition="lupus")
     with get_engine().begin() as connection:
         connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
-        connection.execute(text("INSERT INTO events (sender_id, data) VALUES ('person-1', '{}'), ('other', '{}')"))
+        connection.execute(
+            text("INSERT INTO events (sender_id, data) VALUES (:person, '{}'), (:other, '{}')"),
+            {"person": sender_hash("person-1"), "other": sender_hash("other")},
+        )
     _, events = await run(ActionAskErase(), make_tracker("delete my data", "delete_my_data"), domain)
     assert slot_events(events)["pending_confirmation"] == "erase_data"
     assert repository.list_questions("person-1")  # nothing deleted yet
@@ -407,7 +411,7 @@ async def test_erase_needs_a_yes_then_removes_everything(domain: dict) -> None:
     assert summary["questions"] == [] and summary["handoff"] is None and summary["condition"] is None
     with get_engine().connect() as connection:
         remaining = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
-    assert remaining == ["other"]
+    assert remaining == [sender_hash("other")]
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,11 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
 from bot.persistence import repository
+from bot.persistence.people import sender_hash
+from bot.persistence.tracker_events import open_event
 from bot.rasa_ext import ERASE_ACTION_NAME
 from bot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+from bot.security import keystore
 
 STORE_PATH = "bot.rasa_ext.tracker_store.DatabaseUrlTrackerStore"
 
@@ -74,15 +77,27 @@ def store(database_url: str) -> Iterator[DatabaseUrlTrackerStore]:
 
 
 def stored(store: DatabaseUrlTrackerStore, sender_id: str) -> list[tuple[str, str | None, str | None]]:
-    """(type, action, intent) of every row of `sender_id`, in insertion order."""
+    """(type, action, intent) of every row of `sender_id`, in insertion order, read from the sealed data.
+
+    The rows are found by the sender's keyed hash, and their own name columns must be empty (they
+    would say e.g. `crisis_self_harm` in the clear).
+    """
+    cipher = keystore.find(str(store.engine.url.render_as_string(hide_password=False)), sender_hash(sender_id))
     with store.session_scope() as session:
         rows = (
             session.query(store.SQLEvent)
-            .filter(store.SQLEvent.sender_id == sender_id)
+            .filter(store.SQLEvent.sender_id == sender_hash(sender_id))
             .order_by(store.SQLEvent.id)
             .all()
         )
-        return [(row.type_name, row.action_name, row.intent_name) for row in rows]
+    assert all(row.action_name is None and row.intent_name is None for row in rows)
+    found = []
+    for row in rows:
+        data = open_event(cipher, row.data)
+        assert data is not None, "every stored event opens with the person's key"
+        intent = (data.get("parse_data") or {}).get("intent", {}).get("name")
+        found.append((row.type_name, data.get("name"), intent))
+    return found
 
 
 def tracker_with(sender_id: str, events: list[Event]) -> DialogueStateTracker:

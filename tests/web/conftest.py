@@ -20,7 +20,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
 
+from bot.persistence import people
 from bot.persistence.db import get_engine
+from bot.persistence.tracker_events import event_row
 from bot.web.app import create_app
 
 ADVOCATE_TOKEN = "advocate-test-token"
@@ -165,17 +167,14 @@ AddEvent = Callable[..., None]
 def add_event(database: str) -> AddEvent:
     """Create Rasa's tracker table as its SQL tracker store does; give back a way to add events.
 
-    Each event is stored like Rasa stores it: the event's dict as JSON text in ``data``.
+    Each event is stored like the project's tracker store stores it (bot.persistence.tracker_events):
+    the event's dict as JSON text, sealed with the person's key, under the sender's keyed hash.
     """
     _rasa_metadata.create_all(get_engine())
 
     def add(sender_id: str, type_name: str, timestamp: float, **data: Any) -> None:
         payload = {"event": type_name, "timestamp": timestamp, **data}
         with get_engine().begin() as connection:
-            connection.execute(
-                rasa_events.insert().values(
-                    sender_id=sender_id, type_name=type_name, timestamp=timestamp, data=json.dumps(payload)
-                )
-            )
+            connection.execute(rasa_events.insert().values(**event_row(people.writer(sender_id), type_name, payload)))
 
     return add

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from bot.advocates import api_keys
 from bot.persistence import repository
 from bot.persistence.db import dispose_engines, get_engine
+from bot.persistence.people import sender_hash
 from bot.web.rasa_client import BACK_TO_BOT_TEXT
 from tests.web.conftest import rasa_events
 
@@ -265,7 +266,8 @@ def test_delete_also_erases_what_a_turn_in_flight_saves_meanwhile(
     assert execute.query == {"token": [rasa_token]}  # no output_channel: the person is not messaged
     assert repository.list_questions("+15550100") == []
     assert client.get("/api/conversations/+15550100", headers=auth).json()["questions"] == []
-    events_left = select(func.count()).select_from(rasa_events).where(rasa_events.c.sender_id == "+15550100")
+    person = sender_hash("+15550100")
+    events_left = select(func.count()).select_from(rasa_events).where(rasa_events.c.sender_id == person)
     with get_engine().connect() as connection:
         assert connection.execute(events_left).scalar_one() == 0
 
