@@ -35,7 +35,7 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 
 .PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
-	test-postgres eval bench bench-train bench-load profile widget-vendor clean FORCE
+	test-postgres eval bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ api-key-revoke: | $(INSTALLED) ## Revoke an API key: make api-key-revoke ID=3 (i
 
 audit-verify: | $(INSTALLED) ## Recompute the staff audit log's hash chain; fails naming the first broken entry
 	$(PY) -m bot.advocates audit-verify
+
+rotate-key: | $(INSTALLED) ## Re-wrap every person's key under ADVOCATE_MASTER_KEY (old one in ADVOCATE_MASTER_KEY_PREVIOUS)
+	$(PY) -m bot.security.rotate_key
 
 # --- checks --------------------------------------------------------------------------------------
 

@@ -59,16 +59,20 @@ BATCH_SIZE = 500
 
 
 def _retype_columns() -> None:
-    postgresql = op.get_bind().dialect.name == "postgresql"
+    """Sealed columns become TEXT, and hand-offs get the sealed real sender id.
+
+    Only where types are enforced: SQLite stores any text in a VARCHAR or JSON column, and
+    rebuilding a table there (batch mode, inside the migration's transaction, where foreign keys
+    cannot be switched off) would cascade-delete the hand-off messages with their hand-offs.
+    """
+    op.add_column("handoffs", sa.Column("sender", sa.Text(), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        return
     for table in sorted({*TEXT_COLUMNS, *JSON_COLUMNS}):
-        with op.batch_alter_table(table) as batch_op:
-            for column in TEXT_COLUMNS.get(table, ()):
-                batch_op.alter_column(column, type_=sa.Text(), existing_nullable=True)
-            for column in JSON_COLUMNS.get(table, {}):
-                using = {"postgresql_using": f"{column}::text"} if postgresql else {}
-                batch_op.alter_column(column, type_=sa.Text(), existing_nullable=False, **using)
-            if table == "handoffs":
-                batch_op.add_column(sa.Column("sender", sa.Text(), nullable=True))
+        for column in TEXT_COLUMNS.get(table, ()):
+            op.alter_column(table, column, type_=sa.Text(), existing_nullable=True)
+        for column in JSON_COLUMNS.get(table, {}):
+            op.alter_column(table, column, type_=sa.Text(), existing_nullable=False, postgresql_using=f"{column}::text")
 
 
 class _People:
@@ -101,8 +105,13 @@ def _convert_table(
     key: str,
     seal: Callable[[Any], dict[str, Any]],
 ) -> None:
-    """Rewrite every row of ``name`` (found by its primary key ``key``) with ``seal(row)``'s values."""
-    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+    """Rewrite every row of ``name`` (found by its primary key ``key``) with ``seal(row)``'s values.
+
+    The JSON columns are read and written as TEXT: on SQLite they keep their declared JSON type,
+    which would otherwise quote the sealed string as a JSON value.
+    """
+    as_text = [sa.Column(column, sa.Text()) for column in JSON_COLUMNS.get(name, {})]
+    table = sa.Table(name, sa.MetaData(), *as_text, autoload_with=connection)
     for row in _rows(connection, table, key):
         connection.execute(table.update().where(table.c[key] == row._mapping[key]).values(**seal(row)))
 
