@@ -148,8 +148,9 @@ eval: $(MODEL) ## NLU report: test sets, $(EVAL_FOLDS)-fold CV, targets (results
 
 BENCH_ITERATIONS ?= 1000
 
-bench: | $(INSTALLED) ## Time safety, vocabulary matching and recommendation rules (BENCH_ITERATIONS=1000)
+bench: | $(INSTALLED) ## Time safety, vocabulary, recommendation rules and encryption per turn (BENCH_ITERATIONS=1000)
 	$(PY) -m tests.bench --iterations $(BENCH_ITERATIONS)
+	$(PY) -m tests.bench_encryption
 
 bench-train: | $(INSTALLED) spacy ## Time a full training from scratch (budget: 3 minutes on 2 cores)
 	$(PY) -m tests.bench_training

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.security.files import private_sqlite_file
 from bot.settings import Settings
@@ -37,8 +38,14 @@ def _new_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             private_sqlite_file(Path(parsed.database))
+        # A pool: SQLAlchemy 1.4 opens (and sets up) a new connection per session on a file otherwise,
+        # which costs more than the work of a typical repository call.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, future=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=QueuePool,
+            hide_parameters=True,
+            future=True,
         )
 
         @event.listens_for(engine, "connect")

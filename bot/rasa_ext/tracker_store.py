@@ -38,6 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Query, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.persistence.people import sender_hash
 from bot.persistence.tracker_events import event_row, open_event
@@ -121,7 +122,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         """
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        options: dict[str, Any] = {"hide_parameters": True, **create_engine_kwargs(url)}
+        if url.get_backend_name() == "sqlite":
+            # Pooled like the app's engine (bot.persistence.db): a new connection per turn costs more than the turn.
+            options.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
+        self.engine = sa.create_engine(url, **options)
         if url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
         self.sessionmaker = sessionmaker(bind=self.engine)

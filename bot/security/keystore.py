@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, create_engine, delete, event, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.pool import QueuePool
 
 from bot.security.crypto import (
     MasterKey,
@@ -84,8 +85,13 @@ def _new_engine(url: str) -> Engine:
     else:
         if parsed.database and parsed.database != ":memory:":
             private_sqlite_file(Path(parsed.database))
+        # A pool (SQLAlchemy 1.4 would open a new connection per lookup on a file): every turn reads a key.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, future=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=QueuePool,
+            hide_parameters=True,
+            future=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -136,7 +142,7 @@ def _unwrap(row: Any, person: str, keys: dict[str, MasterKey]) -> PersonCipher:
 
 def find(database_url: str, person: str) -> PersonCipher | None:
     """The person's cipher, or None if they have no key (never stored anything, or erased)."""
-    with _begin(database_url) as connection:
+    with get_engine(database_url).connect() as connection:
         row = connection.execute(select(person_keys).where(person_keys.c.person == person)).first()
     return _unwrap(row, person, master_keys()) if row is not None else None
 
@@ -146,7 +152,7 @@ def find_many(database_url: str, people: set[str]) -> dict[str, PersonCipher]:
     if not people:
         return {}
     keys = master_keys()
-    with _begin(database_url) as connection:
+    with get_engine(database_url).connect() as connection:
         rows = connection.execute(select(person_keys).where(person_keys.c.person.in_(sorted(people)))).all()
     return {row.person: _unwrap(row, row.person, keys) for row in rows}
 

@@ -13,3 +13,13 @@ def test_bench_runs_every_case(capsys: pytest.CaptureFixture[str]) -> None:
     output = capsys.readouterr().out
     for case in bench.CASES:
         assert case.name in output
+
+
+def test_encryption_bench_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests import bench_encryption
+
+    bench_encryption.main(["--iterations", "3"])  # the verdict depends on the machine; the figures must be there
+
+    output = capsys.readouterr().out
+    for line in ("encrypted", "plain Rasa", "typical turn", "encryption per turn (p50)"):
+        assert line in output
