@@ -25,11 +25,13 @@ from bot.launcher.processes import (
 )
 from bot.launcher.secret_store import load_secrets
 from bot.launcher.supervision import supervise
+from bot.security.files import private_dir, use_private_umask
 from bot.settings import PROJECT_ROOT
 
 
 def prepare(config: StackConfig, ports: Mapping[str, int]) -> str:
     """Everything before processes start; returns where the tokens come from, for the banner."""
+    private_dir(config.var_dir)  # secrets, endpoints, the SQLite database and key store: owner only
     from_env = [name for name in SECRET_NAMES if os.environ.get(name)]
     generated = load_secrets(os.environ, config.secrets_file)
     if generated:
@@ -165,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("command", nargs="?", default="run", choices=["run", "shell"])
     args = parser.parse_args(argv)
+    # Every file this process and its children (they inherit the umask) create is private.
+    use_private_umask()
     try:
         config = StackConfig.from_env(os.environ)
         return run(config) if args.command == "run" else shell(config)
