@@ -28,7 +28,8 @@ from tests.e2e.test_journeys import click, text_of
 from tests.e2e.test_sms import new_number, text_and_wait
 
 LINK = re.compile(r"/my-questions/([A-Za-z0-9_-]+)")
-NAME = "Philippa Quennell-Hartwig"
+# A name the NLU takes as an answer (an unusual one can be classified `not_sure`, which skips the field).
+NAME = "Jane Doe"
 BIRTH_DATE = "November 23, 1958"
 
 
@@ -93,7 +94,7 @@ def test_nothing_a_conversation_saves_is_readable_at_rest_and_erase_destroys_the
         "All of them",
         "All dates",
         "Electronic copy",
-        "mail them to my home",
+        "email them to me at pq.hartwig@example.com",
         NAME,
         BIRTH_DATE,
     ):
@@ -104,13 +105,13 @@ def test_nothing_a_conversation_saves_is_readable_at_rest_and_erase_destroys_the
     assert token_match, "the bot sends a link to the printable list"
     token = token_match.group(1)
     [letter] = stack.api("GET", f"/api/conversations/{sender}/records-requests").json()
-    assert NAME in letter["letter"]  # it is stored, and reads back through the API
+    assert (letter["patient_name"], letter["date_of_birth"]) == (NAME, BIRTH_DATE), letter  # stored, reads back
 
     files = data_files(stack)
     assert {"advocate.db", "keys.db"} <= {path.name for path in files}
     for path in files:
         content = path.read_bytes()
-        for secret in (marker, NAME, BIRTH_DATE, number, number.lstrip("+"), token):
+        for secret in (marker, NAME, BIRTH_DATE, "pq.hartwig@example.com", number, number.lstrip("+"), token):
             assert secret.encode() not in content, f"{secret!r} in plaintext in {path.name}"
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path.name} is readable by others"
     assert stat.S_IMODE((workdir(stack) / "var").stat().st_mode) == 0o700
