@@ -197,3 +197,13 @@ def test_an_empty_database_needs_no_keys(unmigrated_url: str, monkeypatch: pytes
     monkeypatch.delenv("ADVOCATE_MASTER_KEY")
     monkeypatch.delenv("ADVOCATE_HASH_KEY")
     migrate.upgrade(unmigrated_url)
+
+
+def test_no_downgrade_with_peoples_data(unmigrated_url: str) -> None:
+    command.upgrade(migrate.alembic_config(unmigrated_url), "0006")
+    insert_old_rows(unmigrated_url)
+    migrate.upgrade(unmigrated_url)
+
+    with pytest.raises(RuntimeError, match="cannot be undone"):
+        command.downgrade(migrate.alembic_config(unmigrated_url), "0006")
+    assert repository.list_questions(SENDER)  # nothing was touched

@@ -12,7 +12,9 @@ keyed hash of whatever id is there (revision 0005 has already rewritten ids to
 ``events`` included (``intent_name``/``action_name`` emptied). Needs ``ADVOCATE_HASH_KEY`` and
 ``ADVOCATE_MASTER_KEY`` when there are rows to convert (``make run`` provides both).
 
-There is no downgrade: writing everyone's data back in plaintext is exactly what this prevents.
+A downgrade only works on a schema without people's data (tests go down and up again): hashes
+cannot be turned back into sender ids, and writing everyone's data back in plaintext is exactly
+what this revision prevents.
 """
 
 from __future__ import annotations
@@ -189,5 +191,49 @@ def upgrade() -> None:
     _convert_events(connection, people)
 
 
+# The types before 0007, for a downgrade (PostgreSQL; SQLite never changed them).
+OLD_TYPES = {
+    "conversations": {
+        "condition": sa.String(255),
+        "condition_category": sa.String(64),
+        "treatment": sa.String(255),
+        "treatment_category": sa.String(64),
+    },
+    "records_requests": {
+        "provider": sa.String(255),
+        "date_range": sa.String(255),
+        "record_format": sa.String(255),
+        "delivery": sa.String(255),
+        "patient_name": sa.String(255),
+        "date_of_birth": sa.String(64),
+    },
+}
+PERSON_TABLES = (
+    "conversations",
+    "questions",
+    "records_requests",
+    "assessments",
+    "handoffs",
+    "handoff_messages",
+    *HASH_ONLY_TABLES,
+)
+
+
 def downgrade() -> None:
-    raise NotImplementedError("0007 cannot be undone: it would write every person's data back in plaintext")
+    """Only an empty schema goes back: sender hashes cannot be turned back into ids, and writing the
+    data back in plaintext is what this revision exists to prevent."""
+    connection = op.get_bind()
+    tables = [*PERSON_TABLES, *([RASA_EVENTS_TABLE] if sa.inspect(connection).has_table(RASA_EVENTS_TABLE) else [])]
+    for table in tables:
+        if connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+            raise RuntimeError(f"0007 cannot be undone on a database with people's data ({table} has rows)")
+    with op.batch_alter_table("handoffs") as batch_op:
+        batch_op.drop_column("sender")
+    if connection.dialect.name == "sqlite":
+        return
+    for table, columns in OLD_TYPES.items():
+        for column, old_type in columns.items():
+            op.alter_column(table, column, type_=old_type, existing_nullable=True)
+    for table, columns in JSON_COLUMNS.items():
+        for column in columns:
+            op.alter_column(table, column, type_=sa.JSON(), existing_nullable=False, postgresql_using=f"{column}::json")
