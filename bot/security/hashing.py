@@ -32,7 +32,10 @@ def hash_key() -> bytes:
     return key.encode()
 
 
-def keyed_hash(value: str, purpose: str) -> str:
-    """HMAC-SHA256 of ``value`` for one ``purpose``, as 64 hex characters."""
+def keyed_hash(value: str, purpose: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of ``value`` for one ``purpose``, as 64 hex characters.
+
+    ``key`` defaults to this process's ``ADVOCATE_HASH_KEY``; tests pass another stack's key.
+    """
     message = f"{purpose}\x00{value}".encode()
-    return hmac.new(hash_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key or hash_key(), message, hashlib.sha256).hexdigest()

@@ -14,6 +14,9 @@ from typing import Any
 
 import httpx
 
+from bot.launcher import read_env_file
+from bot.persistence.people import SENDER_HASH_PURPOSE
+from bot.security.hashing import keyed_hash
 from tests.fakes import FakeSlack, FakeTwilio
 
 STOP_TIMEOUT = 30.0
@@ -64,6 +67,11 @@ class Stack:
         """Call Rasa's HTTP API with its token (e.g. GET /conversations/<sender>/tracker)."""
         params = {**kwargs.pop("params", {}), "token": self.rasa_token}
         return self.client.request(method, f"{self.rasa_url}{path}", params=params, **kwargs)
+
+    def sender_hash(self, sender_id: str) -> str:
+        """What the stack's rows carry for ``sender_id``: its keyed hash, with the stack's own key."""
+        secrets = read_env_file(self.log_path.parent / "var" / "secrets.env")
+        return keyed_hash(sender_id, SENDER_HASH_PURPOSE, key=secrets["ADVOCATE_HASH_KEY"].encode())
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         return tail(self.log_path, lines)

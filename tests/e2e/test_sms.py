@@ -13,14 +13,11 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
-from bot import launcher
 from bot.channels import identity, sms_format
 from bot.channels.twilio_sms import EMPTY_TWIML, HELP_TEXT
-from bot.security.hashing import keyed_hash
 from tests.e2e.harness import ChannelFakes, Stack
 
 WEBHOOK = "/webhooks/twilio/webhook"
@@ -112,10 +109,7 @@ def process_lines(stack: Stack, *names: str) -> list[str]:
 
 def opted_out(stack: Stack, number: str) -> bool:
     """Is there an opt-out row? Rows carry the keyed hash of the sender id, made with the stack's key."""
-    secrets = launcher.read_env_file(stack.log_path.parent / "var" / "secrets.env")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ADVOCATE_HASH_KEY", secrets["ADVOCATE_HASH_KEY"])
-        hashes = [keyed_hash(sender_id, "sender") for sender_id in (number, f"sms:{number}")]
+    hashes = [stack.sender_hash(sender_id) for sender_id in (number, f"sms:{number}")]
     engine = create_engine(stack.database_url)
     try:
         with engine.connect() as connection:
