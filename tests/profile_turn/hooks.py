@@ -220,7 +220,8 @@ def install_actions() -> None:
             add("run_sync", time.perf_counter() - began)
 
     db.run_sync = functools.wraps(original_run_sync)(run_sync)
+    # The facade's own functions and those it re-exports from the person-data modules beside it.
     for name, value in list(vars(repository).items()):
-        if inspect.isfunction(value) and not name.startswith("_") and value.__module__ == repository.__name__:
+        if inspect.isfunction(value) and not name.startswith("_") and value.__module__.startswith("bot.persistence."):
             setattr(repository, name, _outermost(value, f"repository/{name}"))
     _time_sql()
