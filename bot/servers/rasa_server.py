@@ -11,7 +11,8 @@ Rasa's CLI unchanged, minus the three we decide here:
 Rasa builds its Sanic app in ``rasa.core.run.configure_app`` for `rasa run` and `rasa shell`
 alike; we wrap that one function to pass the token and origins and to add the request size
 limit, the refusal of compressed bodies and the errors that echo nothing (bot.servers.sanic_guard).
-Every log record of the process goes through bot.security.redaction.
+Every log record of the process goes through bot.security.redaction, and replies of the action
+server are checked on a schema validator built once (bot.servers.action_results).
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.__main__
     import rasa.core.run
 
+    from bot.servers import action_results
+
+    action_results.install()
     rasa.core.run.configure_app = hardened(rasa.core.run.configure_app, os.environ)
     # Only Rasa's argument parser reads this copy; the process's own argv (what `ps` shows) is
     # the command line we were started with.

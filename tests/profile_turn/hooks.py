@@ -168,8 +168,12 @@ def install_rasa() -> None:
     RemoteAction._action_call_format = _wrap_sync(RemoteAction._action_call_format, lambda *a, **k: "action_json")
     # The HTTP request alone: JSON encoding, aiohttp (a new session per call), the server, decoding.
     EndpointConfig.request = _wrap_async(EndpointConfig.request, lambda *a, **k: "action_http")
-    # What Rasa does with the reply: check it against the response schema, render the responses
-    # it names, turn its events back into objects.
+    # What Rasa does with the reply: check it against the response schema (as the Rasa server
+    # does it: bot.servers.action_results), render the responses it names, turn its events back
+    # into objects.
+    from bot.servers import action_results
+
+    action_results.install()
     RemoteAction._validate_action_result = _wrap_sync(
         RemoteAction._validate_action_result, lambda *a, **k: "action_after/validate the reply (jsonschema)"
     )
