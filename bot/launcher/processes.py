@@ -78,6 +78,10 @@ def web_command(config: StackConfig) -> list[str]:
         "--port", str(config.web_port),
         # Which server software answers is nobody's business.
         "--no-server-header",
+        # uvicorn would otherwise take the client address from X-Forwarded-For on connections from
+        # 127.0.0.1, so anyone reaching it through a local proxy could pick the address the sign-in
+        # back-off counts; ADVOCATE_TRUST_FORWARDED_FOR is the one switch for that (bot.advocates.throttle).
+        "--no-proxy-headers",
     ]  # fmt: skip
 
 

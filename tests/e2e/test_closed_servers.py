@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
 from bot import launcher
 from bot.channels import identity
 from bot.servers.action_server import ACTION_FAILED_TEXT
@@ -175,3 +177,33 @@ def test_no_secret_is_on_any_command_line(stack: Stack) -> None:
     servers = [line for line in command_lines if "bot.servers." in line or "bot.web.app:app" in line]
     assert len(servers) >= 3, servers
     assert not [line for line in command_lines for secret in secrets if secret in line]
+
+
+def test_a_made_up_forwarded_for_does_not_escape_the_sign_in_back_off(stack: Stack) -> None:
+    """uvicorn runs with --no-proxy-headers: the address counted is the connection's, not a header's.
+
+    Without it uvicorn believes X-Forwarded-For on connections from 127.0.0.1, so a sprayer behind
+    any local proxy could give every guess a new address and never be slowed.
+    """
+    from sqlalchemy import create_engine, text
+
+    from bot.advocates import throttle
+    from tests.web.test_console import csrf_in
+
+    def guess(client: httpx.Client, n: int) -> httpx.Response:
+        form = client.get(f"{stack.web_url}/advocate/login")
+        data = {"email": f"nobody{n}@example.org", "password": "not the password", "csrf_token": csrf_in(form.text)}
+        headers = {"X-Forwarded-For": f"203.0.113.{n}"}
+        return client.post(f"{stack.web_url}/advocate/login", data=data, headers=headers, follow_redirects=False)
+
+    engine = create_engine(stack.database_url)
+    try:
+        with httpx.Client(trust_env=False, timeout=30) as client:
+            assert [guess(client, n).status_code for n in range(throttle.ADDRESS.free)] == [401] * throttle.ADDRESS.free
+            refused = guess(client, throttle.ADDRESS.free)
+        assert refused.status_code == 429 and "Try again in" in refused.text
+    finally:
+        # The whole session's stack signs in from 127.0.0.1 too: this test's back-off must not outlive it.
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM login_failures"))
+        engine.dispose()
