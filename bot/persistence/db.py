@@ -3,8 +3,8 @@
 Rasa's action server runs ``Action.run`` on its event loop, so actions call the repository through
 :func:`run_sync`, which moves the blocking database work to a worker thread.
 
-A SQLite file is created 0600 in a 0700 folder (``bot.security.files``) with ``secure_delete`` on,
-so deleted rows are overwritten in the file; engines hide bound values from errors and logs.
+Engines are made by :mod:`bot.persistence.engines` (private files, hidden bound values, pooling);
+the data file runs WAL with ``secure_delete`` on, so deleted rows are overwritten in the file.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
 
-from bot.security.files import private_sqlite_file
+from bot.persistence.engines import new_engine
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -31,35 +28,9 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def _new_engine(url: str) -> Engine:
-    """hide_parameters: a failed statement's error quotes its bound values (a person's answers)
-    in every message and log line; with it SQLAlchemy says only that they were hidden."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            private_sqlite_file(Path(parsed.database))
-        # A pool: SQLAlchemy 1.4 opens (and sets up) a new connection per session on a file otherwise,
-        # which costs more than the work of a typical repository call.
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=QueuePool,
-            hide_parameters=True,
-            future=True,
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # WAL lets the web app read while Rasa and the action server write.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, future=True)
+# WAL lets the web app read while Rasa and the action server write; secure_delete overwrites
+# deleted rows in the file.
+SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "secure_delete=ON")
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -67,7 +38,7 @@ def get_engine(url: str | None = None) -> Engine:
     url = url or Settings.from_env().database_url
     with _lock:
         if url not in _engines:
-            _engines[url] = _new_engine(url)
+            _engines[url] = new_engine(url, SQLITE_PRAGMAS)
         return _engines[url]
 
 

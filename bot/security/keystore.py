@@ -29,11 +29,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, create_engine, delete, event, select
+from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, delete, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.pool import QueuePool
 
+from bot.persistence.engines import new_engine
 from bot.security.crypto import (
     MasterKey,
     PersonCipher,
@@ -42,7 +42,6 @@ from bot.security.crypto import (
     master_keys,
     new_data_key,
 )
-from bot.security.files import private_sqlite_file
 
 KEYSTORE_URL_VARIABLE = "KEYSTORE_URL"
 KEYSTORE_FILE_NAME = "keys.db"
@@ -78,30 +77,12 @@ def keystore_url(database_url: str) -> str:
     return database_url
 
 
+# A rollback journal, not WAL: no -wal file keeps the page of a destroyed key.
+SQLITE_PRAGMAS = ("journal_mode=DELETE", "secure_delete=ON", "busy_timeout=30000")
+
+
 def _new_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, future=True)
-    else:
-        if parsed.database and parsed.database != ":memory:":
-            private_sqlite_file(Path(parsed.database))
-        # A pool (SQLAlchemy 1.4 would open a new connection per lookup on a file): every turn reads a key.
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=QueuePool,
-            hide_parameters=True,
-            future=True,
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=DELETE")
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
+    engine = new_engine(url, SQLITE_PRAGMAS)
     # Another process may create it at the same moment; anything else fails on first use.
     with contextlib.suppress(OperationalError, ProgrammingError):
         metadata.create_all(engine, checkfirst=True)
