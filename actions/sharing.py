@@ -33,7 +33,7 @@ from actions.common import (
     latest_text,
     remember_channel,
 )
-from bot.channels.twilio_sms import TextResult, TwilioOutbound
+from bot.channels.twilio_rest import TextResult, TwilioOutbound
 from bot.logic import phone_countries, sharing
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync

@@ -10,7 +10,8 @@ from itertools import pairwise
 import pytest
 
 from bot.channels import identity, sms_format
-from bot.channels.twilio_sms import SenderQueues, TwilioRestClient, TwilioSmsOutput, offered_buttons
+from bot.channels.twilio_rest import TwilioRestClient
+from bot.channels.twilio_sms import SenderQueues, TwilioSmsOutput, offered_buttons
 from bot.persistence import repository
 from tests.fakes import FakeTwilio
 
@@ -100,7 +101,7 @@ def test_a_reply_that_finally_fails_is_logged_with_the_reason_and_a_masked_numbe
         finally:
             await client.aclose()
 
-    with caplog.at_level(logging.WARNING, logger="bot.channels.twilio_sms"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.twilio_rest"):
         assert run(send()) is None
     assert len(twilio.requests) == 3
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -118,7 +119,7 @@ def test_a_client_error_is_not_retried(twilio: FakeTwilio, caplog: pytest.LogCap
         finally:
             await client.aclose()
 
-    with caplog.at_level(logging.ERROR, logger="bot.channels.twilio_sms"):
+    with caplog.at_level(logging.ERROR, logger="bot.channels.twilio_rest"):
         assert run(send()) is None
     assert len(twilio.requests) == 1
     assert "HTTP 400" in caplog.text
@@ -133,7 +134,7 @@ def test_an_unreachable_twilio_is_retried_and_logged(caplog: pytest.LogCaptureFi
         finally:
             await client.aclose()
 
-    with caplog.at_level(logging.ERROR, logger="bot.channels.twilio_sms"):
+    with caplog.at_level(logging.ERROR, logger="bot.channels.twilio_rest"):
         assert run(send()) is None
     assert "ConnectError" in caplog.text
 
