@@ -20,10 +20,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 
 from bot.channels import identity
+from bot.security.secrets import MissingSecret, required
 
 SECRET_VARIABLE = "WIDGET_SESSION_SECRET"
 KEY_BYTES = 24  # 32 URL-safe characters, 192 random bits
@@ -33,18 +33,12 @@ MAX_TOKEN_CHARS = 128
 OFFER_PARAM = "advocate_session"  # the chat page's fresh session, in the socket URL's query
 
 
-class MissingSessionSecret(RuntimeError):
+class MissingSessionSecret(MissingSecret):
     """The process was started without ``WIDGET_SESSION_SECRET`` (``make run`` always sets it)."""
 
 
 def session_secret() -> bytes:
-    secret = os.environ.get(SECRET_VARIABLE, "")
-    if not secret:
-        raise MissingSessionSecret(
-            f"{SECRET_VARIABLE} is not set: start the stack with `make run` (it generates one into "
-            "var/secrets.env) or set it in the environment"
-        )
-    return secret.encode()
+    return required(SECRET_VARIABLE, MissingSessionSecret).encode()
 
 
 def _signature(key: str, secret: bytes) -> str:

@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.security.secrets import MissingSecret, required
+
 MASTER_KEY_VARIABLE = "ADVOCATE_MASTER_KEY"
 PREVIOUS_MASTER_KEY_VARIABLE = "ADVOCATE_MASTER_KEY_PREVIOUS"
 MASTER_KEY_INFO = b"second-opinion-advocate/master-key/v1"
@@ -43,7 +45,7 @@ NONCE_BYTES = 12
 CIPHERTEXT_PREFIX = "e1:"
 
 
-class MissingMasterKey(RuntimeError):
+class MissingMasterKey(MissingSecret):
     """The process was started without ``ADVOCATE_MASTER_KEY`` (``make run`` always sets it)."""
 
 
@@ -88,13 +90,7 @@ def _wrap_context(person: str) -> bytes:
 
 
 def current_master_key() -> MasterKey:
-    secret = os.environ.get(MASTER_KEY_VARIABLE, "")
-    if not secret:
-        raise MissingMasterKey(
-            f"{MASTER_KEY_VARIABLE} is not set: start the stack with `make run` (it generates one into "
-            "var/secrets.env) or set it in the environment"
-        )
-    return MasterKey.from_secret(secret)
+    return MasterKey.from_secret(required(MASTER_KEY_VARIABLE, MissingMasterKey))
 
 
 def master_keys() -> dict[str, MasterKey]:

@@ -13,23 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+
+from bot.security.secrets import MissingSecret, required
 
 HASH_KEY_VARIABLE = "ADVOCATE_HASH_KEY"
 
 
-class MissingHashKey(RuntimeError):
+class MissingHashKey(MissingSecret):
     """The process was started without ``ADVOCATE_HASH_KEY`` (``make run`` always sets it)."""
 
 
 def hash_key() -> bytes:
-    key = os.environ.get(HASH_KEY_VARIABLE, "")
-    if not key:
-        raise MissingHashKey(
-            f"{HASH_KEY_VARIABLE} is not set: start the stack with `make run` (it generates one into "
-            "var/secrets.env) or set it in the environment"
-        )
-    return key.encode()
+    return required(HASH_KEY_VARIABLE, MissingHashKey).encode()
 
 
 def keyed_hash(value: str, purpose: str, key: bytes | None = None) -> str:
