@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -11,6 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding import payloads, questions, replies
 
 # Intents that, said in the middle of a form, are not an answer but a new request; each has a rule
 # that answers it in any state (data/stories/form_interruptions.yml and the journey rules).
@@ -36,23 +35,6 @@ JOURNEY_SWITCHES = frozenset(
 OWN_JOURNEY = {"assessment_form": "start_assessment", "records_form": "request_records"}
 # Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
 INTERRUPT_CONFIDENCE = 0.7
-_QUESTION = re.compile(
-    r"\?\s*$|^\s*(what|how|why|when|where|who|which|whats|can|could|do|does|did|is|are|will|would|should|may|"
-    r"might|am|was|were|have|has|tell me|explain)\b",
-    re.IGNORECASE,
-)
-# A whole message that only says "leave this form": "forget about the letter", "ok stop the quiz
-# please". A form's free-text answers (a clinic, dates, a name) never look like this, so a stop the
-# classifier is only fairly sure of still interrupts; "Stop & Shop pharmacy" does not match.
-_LEAVE_FORM = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|please|pls|actually|no|just|can\s+we|let'?s|i\s+want\s+to)\W+)*"
-    r"(?:stop|cancel|quit|exit|abort|forget|never\s*mind|nevermind|nvm|drop|pause)\b"
-    r"(?:\s+(?:about|with|doing|asking))?"
-    r"(?:\s+(?:it|this|that|these|them|(?:all|with)\s+(?:this|that)|me|the\s+(?:\w+\s+)?(?:letter|form|quiz|"
-    r"questions?|questionnaire|request|assessment|whole\s+thing)))?"
-    r"(?:\s+(?:please|pls|plz|for\s+now|now|then|already|thanks|thx))*\W*$",
-    re.IGNORECASE,
-)
 FORMS = ("assessment_form", "records_form")
 FORM_TOPICS = {"assessment_form": "the second-opinion questions", "records_form": "your records letter"}
 
@@ -69,7 +51,7 @@ def latest_text(tracker: Tracker) -> str:
 def is_interruption(tracker: Tracker) -> bool:
     """Whether the latest message, said inside a form, asks for something else than answering."""
     name, confidence = latest_intent(tracker)
-    if name == "stop" and _LEAVE_FORM.match(latest_text(tracker)):
+    if name == "stop" and replies.says_leave_form(latest_text(tracker)):
         return True
     if confidence < INTERRUPT_CONFIDENCE:
         return False
@@ -78,7 +60,7 @@ def is_interruption(tracker: Tracker) -> bool:
     form = tracker.active_loop.get("name") if tracker.active_loop else None
     if name in JOURNEY_SWITCHES and name != OWN_JOURNEY.get(form or ""):
         return True
-    return name in SOFT_INTERRUPTS and bool(_QUESTION.search(latest_text(tracker)))
+    return name in SOFT_INTERRUPTS and questions.is_question(latest_text(tracker))
 
 
 def entity_value(tracker: Tracker, entity: str) -> Any | None:
@@ -126,9 +108,6 @@ def fresh_pending(tracker: Tracker) -> str | None:
     return None
 
 
-_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$", re.DOTALL)
-
-
 def press(payload: str, tracker: Tracker) -> list[EventType]:
     """Events that make the bot go on as if the person had just pressed the button ``payload``.
 
@@ -137,13 +116,10 @@ def press(payload: str, tracker: Tracker) -> list[EventType]:
     message, so the action that read the "yes" hands Rasa that button's message (after the
     `action_listen` every message follows), and the rules for the button take it from there.
     """
-    match = _PAYLOAD.match(payload)
-    if not match:
-        raise ValueError(f"not a button payload: {payload!r}")
-    entities = json.loads(match.group("entities") or "{}")
+    intent, entities = payloads.parse_button_payload(payload)
     parse_data = {
         "text": payload,
-        "intent": {"name": match.group("intent"), "confidence": 1.0},
+        "intent": {"name": intent, "confidence": 1.0},
         "entities": [{"entity": name, "value": value} for name, value in entities.items()],
     }
     channel = tracker.get_latest_input_channel()

@@ -10,7 +10,6 @@ busy with something.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,8 +20,6 @@ from rasa_sdk.types import DomainDict
 from bot.logic import messages
 
 RETRIEVAL_INTENT = "faq"
-# The offer closes the answer: "... ask about the cost first. Want help getting your records ready?"
-_CLOSING_OFFER = re.compile(r"\s+Want [^\n]*$")
 
 
 def faq_answer(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
@@ -59,6 +56,6 @@ class ActionFaqInForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         answer = faq_answer(tracker, domain)
-        text = _CLOSING_OFFER.sub("", answer["text"]) if answer else messages.FAQ_NOT_FOUND
+        text = messages.without_closing_offer(answer["text"]) if answer else messages.FAQ_NOT_FOUND
         dispatcher.utter_message(text=text)
         return []

@@ -18,6 +18,8 @@ from actions.common import (
 from bot.logic import messages, notebook, suggestions, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding.numbers import is_number_reference, parse_numbers
+from bot.understanding.questions import extract_questions, parse_edit, tidy_question
 
 LIST_BUTTONS = [
     {"title": "Suggest more", "payload": "/suggest_questions"},
@@ -53,8 +55,8 @@ def chosen_suggestions(tracker: Tracker) -> list[str]:
     numbers = [int(picked)] if picked and str(picked).isdigit() else []
     text = latest_text(tracker)
     choosing = tracker.get_slot("pending_confirmation") == "save_suggestions"
-    if not numbers and choosing and notebook.is_number_reference(text):
-        numbers = notebook.parse_numbers(text)
+    if not numbers and choosing and is_number_reference(text):
+        numbers = parse_numbers(text)
     return [offered[n - 1] for n in numbers if 1 <= n <= len(offered)]
 
 
@@ -66,8 +68,8 @@ class ActionAddQuestion(Action):
         await remember_channel(tracker)
         chosen = chosen_suggestions(tracker)
         ready_made = entity_value(tracker, "question")  # a "Save this question" button
-        texts = chosen or ([notebook.tidy_question(ready_made)] if ready_made else None)
-        texts = texts or notebook.extract_questions(latest_text(tracker))
+        texts = chosen or ([tidy_question(ready_made)] if ready_made else None)
+        texts = texts or extract_questions(latest_text(tracker))
         if not texts:
             dispatcher.utter_message(text="Sure — what's the question? Type it and I'll save it.")
             return []
@@ -143,7 +145,7 @@ class ActionRemoveQuestion(Action):
         return "action_remove_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        numbers = notebook.parse_numbers(latest_text(tracker))
+        numbers = parse_numbers(latest_text(tracker))
         if not numbers:
             # "Remove one" names no question: ask, never guess (a wrong guess deletes a question).
             questions = await show_list(dispatcher, tracker.sender_id, buttons=[])
@@ -165,7 +167,7 @@ class ActionEditQuestion(Action):
         return "action_edit_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        parsed = notebook.parse_edit(latest_text(tracker))
+        parsed = parse_edit(latest_text(tracker))
         if parsed is None:
             await show_list(dispatcher, tracker.sender_id)
             dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')

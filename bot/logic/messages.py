@@ -5,6 +5,8 @@ Kept short and plain (about 8th-grade reading level): people read them on a phon
 
 from __future__ import annotations
 
+import re
+
 Button = dict[str, str]
 
 MENU_BUTTONS: list[Button] = [
@@ -140,3 +142,11 @@ FALLBACK_FIRST = (
 FALLBACK_HANDOFF_REASON = "bot_did_not_understand"
 
 FORM_PAUSED = "OK, I've paused {topic}. I'll keep what you've told me — say \"continue\" when you want to pick up."
+
+# The offer closes an FAQ answer: "... ask about the cost first. Want help getting your records ready?"
+_CLOSING_OFFER = re.compile(r"\s+Want [^\n]*$")
+
+
+def without_closing_offer(answer: str) -> str:
+    """An FAQ answer without the offer that closes it, for use inside a form (no "yes" to take it)."""
+    return _CLOSING_OFFER.sub("", answer)

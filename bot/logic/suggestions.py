@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.logic.notebook import question_key
+from bot.understanding.questions import question_key
 
 LIBRARY_PATH = Path(__file__).with_name("question_library.yml")
 

@@ -11,7 +11,7 @@ that: a bare number has no meaning of its own, and the classifier rightly gives 
 (so it would end in "Sorry, I didn't understand"). The meaning comes from the turn before, which a
 policy can see. So when the bot's last turn opened a choice (`pending_confirmation` set in that
 turn, see `actions.common.fresh_pending`) and the whole reply only picks items
-(`bot.logic.notebook.is_number_reference` / `is_pick_of_all`), this predicts the action that takes
+(`bot.understanding.numbers.is_number_reference` / `is_pick_of_all`), this predicts the action that takes
 the pick. Anything else ("is stage 2 curable?", "delete all my data") is left to the other
 policies. Safety and the human handoff still come first: HandoffPolicy's predictions are flagged
 `is_no_user_prediction`, which beats this one, and no choice is read inside a form.
@@ -27,7 +27,6 @@ fall back to `action_fallback` in that unseen state.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
@@ -43,18 +42,13 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.logic import notebook
+from bot.understanding import numbers, replies
 
 PENDING_SLOT = "pending_confirmation"
 CONFIRM_ACTION = "action_confirm_pending"
 # Questions a bare "ok" answers with yes: nothing that deletes anything, and not the suggestions
 # (shown without a question, where "ok" may only mean "got it").
 ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "handoff", "text_questions"})
-_BARE_OK = re.compile(
-    r"^\W*(?:ok(?:ay|ie)?|k{1,2}|sure|yes|yeah|yea|yep|yup|ya|alright|all\s+right|sounds\s+good|go\s+ahead"
-    r"|please|pls|do\s+it)(?:\W+(?:ok(?:ay)?|sure|yes|please|pls|thanks|thank\s+you|ty))*\W*$",
-    re.IGNORECASE,
-)
 # pending_confirmation value -> (action for picked numbers, action for "all of them").
 CHOICES: dict[str, tuple[str, str]] = {
     "save_suggestions": ("action_add_question", CONFIRM_ACTION),
@@ -145,11 +139,11 @@ class ChoicePolicy(Policy):
             return None
         pending = choice_opened_last_turn(tracker) or ""
         choice = CHOICES.get(pending)
-        if choice is not None and notebook.is_number_reference(text):
+        if choice is not None and numbers.is_number_reference(text):
             return choice[0]
-        if choice is not None and notebook.is_pick_of_all(text):
+        if choice is not None and numbers.is_pick_of_all(text):
             return choice[1]
-        if pending in ACKNOWLEDGED_BY_OK and _BARE_OK.match(text):
+        if pending in ACKNOWLEDGED_BY_OK and replies.is_bare_ok(text):
             return CONFIRM_ACTION
         return None
 

@@ -56,7 +56,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.logic.advice import asks_for_medical_judgement, tells_the_situation
 from bot.logic.doctor import asks_for_words
 from bot.logic.safety import EMERGENCY, SELF_HARM, detect_risk
-from bot.rasa_ext import is_button_payload
+from bot.understanding.payloads import is_button_payload
 
 RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
 ADVICE_INTENT = "medical_advice"

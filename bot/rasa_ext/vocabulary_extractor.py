@@ -42,7 +42,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.logic.vocabulary import Mention, find_mentions
 from bot.nlp.mentions import doc_mentions
-from bot.rasa_ext import is_button_payload
+from bot.understanding.payloads import is_button_payload
 
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -9,7 +9,6 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa_ext import is_button_payload
 from bot.rasa_ext.safety_override import SafetyIntentOverride
 from tests.rasa_ext.nlu_helpers import build, user_message
 
@@ -82,25 +81,6 @@ def test_button_payloads_are_left_to_rasa(tmp_path: Path) -> None:
     [message] = build(SafetyIntentOverride, tmp_path).process([message])
 
     assert message.get(INTENT) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("/affirm", True),
-        ("  /deny  ", True),
-        ('/inform{"urgency":"weeks"}', True),
-        ("/faq/what_is_second_opinion", True),
-        ("/greet@0.9", True),
-        ("/ I can't breathe", False),
-        ("/help me please", False),
-        ("help /affirm", False),
-        ("", False),
-        (None, False),
-    ],
-)
-def test_is_button_payload(text: str | None, expected: bool) -> None:
-    assert is_button_payload(text) is expected
 
 
 def test_a_plain_advice_request_beats_a_confident_faq(tmp_path: Path) -> None:
