@@ -7,9 +7,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORM_TOPICS
+from actions.common import FORM_TOPICS, latest_text
 from actions.handoff import pause_active_form, start_handoff
 from bot.logic import assessment, messages, records
+from bot.persistence import repository
+from bot.persistence.db import run_sync
 
 
 class ActionExplain(Action):
@@ -44,12 +46,19 @@ class ActionPauseForm(Action):
 
 
 class ActionFallback(Action):
-    """First miss: say so kindly. Second miss in a row: bring in a human (brief: never get stuck)."""
+    """First miss: say so kindly. Second miss in a row: bring in a human (brief: never get stuck).
+
+    Every miss is kept, de-identified and sealed, for advocates to label (the console's "Not
+    understood" page): what people write that the bot cannot read is the training data it lacks.
+    """
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        readings = [(item.get("name") or "", float(item.get("confidence") or 0.0)) for item in ranking]
+        await run_sync(repository.record_unclear_message, tracker.sender_id, latest_text(tracker), "fallback", readings)
         user_turns = [e for e in tracker.events if e.get("event") == "user"]
         previous = user_turns[-2] if len(user_turns) >= 2 else None
         previous_intent = ((previous or {}).get("parse_data") or {}).get("intent", {}).get("name")

@@ -302,3 +302,32 @@ class LimitCounter(Base):
     period = Column(String(16), nullable=False)
     used = Column(Integer, nullable=False, default=0)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+# --- the review loop (issue 11): messages the bot did not understand ---------------------------
+
+
+class UnclearMessage(Base):
+    """A message that fell back or was asked "did you mean", kept for advocates to label.
+
+    The text is de-identified before it is stored (``bot.understanding.deidentify``) and still
+    sealed with the person's key: what someone wrote about their health stays health information,
+    and "delete my data" must reach it. The readings and the label are sealed too (an intent name
+    like ``crisis_self_harm`` says what the message was about, which is why 0007 emptied Rasa's
+    ``intent_name``). ``channel`` is the kind of channel (sms, slack, web, rest), never the id.
+    A row labelled with no ``label`` is one an advocate marked "not for training".
+    """
+
+    __tablename__ = "unclear_messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    channel = Column(String(16), nullable=False)
+    kind = Column(String(16), nullable=False)
+    readings = Column(Text, nullable=False)  # sealed JSON list of [intent, confidence]
+    text = Column(Text, nullable=False)  # sealed, de-identified
+    label = Column(Text, nullable=True)  # sealed intent name; None: unlabelled or not for training
+    labelled_by = Column(Integer, ForeignKey("advocates.id", ondelete="SET NULL"), nullable=True)
+    labelled_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    exported_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)

@@ -21,12 +21,22 @@ from bot.persistence.models import (
     RecordsRequest,
     ShareLink,
     SmsOptOut,
+    UnclearMessage,
 )
 from bot.persistence.people import destroy_key, sender_hash
 from bot.persistence.tracker_events import RASA_EVENTS_TABLE
 
 # What is stored about a person, per table, in the order it is erased (messages before handoffs).
-PERSON_MODELS = (Question, RecordsRequest, Assessment, Handoff, ShareLink, QuestionText, Conversation)
+PERSON_MODELS = (
+    Question,
+    RecordsRequest,
+    Assessment,
+    Handoff,
+    ShareLink,
+    QuestionText,
+    UnclearMessage,
+    Conversation,
+)
 
 
 def erase_person(sender_id: str) -> dict[str, int]:

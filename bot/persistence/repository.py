@@ -4,7 +4,7 @@ They return plain dicts, never ORM objects, so callers can hand them straight to
 thread boundary without touching a closed session.
 
 This module is the facade the rest of the code imports. A person's data lives in modules by
-aggregate (``cases``, ``questions``, ``handoffs``, ``privacy``), which hash sender ids and seal
+aggregate (``cases``, ``questions``, ``handoffs``, ``privacy``, ``review``), which hash sender ids and seal
 values with the person's key (``bot.security.crypto``), so callers keep passing plain sender ids
 and get plain values back.
 """
@@ -57,6 +57,14 @@ from bot.persistence.questions import (
     remove_questions,
     shared_questions,
 )
+from bot.persistence.review import (
+    count_unclear_messages,
+    label_unclear_message,
+    list_unclear_messages,
+    mark_review_exported,
+    record_unclear_message,
+    unclear_messages_for_export,
+)
 from bot.persistence.tracker_events import RASA_EVENTS_TABLE
 
 # Re-exported from the aggregate modules (the functions defined below are public as well).
@@ -73,6 +81,7 @@ __all__ = [
     "close_handoff",
     "count_person_rows",
     "count_question_texts",
+    "count_unclear_messages",
     "create_records_request",
     "create_share_link",
     "current_handoff",
@@ -82,13 +91,18 @@ __all__ = [
     "get_handoff",
     "handoff_transcript",
     "is_sms_opted_out",
+    "label_unclear_message",
+    "unclear_messages_for_export",
     "latest_assessment",
     "list_handoffs",
     "list_questions",
     "list_records_requests",
+    "list_unclear_messages",
+    "mark_review_exported",
     "open_handoff",
     "record_case",
     "record_question_text",
+    "record_unclear_message",
     "remove_question",
     "remove_questions",
     "save_assessment",

@@ -213,6 +213,7 @@ def test_delete_erases_everything_about_the_person(
         add_event(person, "bot", 2.0, text="Hi!")
         repository.create_share_link(person)
         repository.record_question_text(person)
+        repository.record_unclear_message(person, "blorp", "fallback", [("faq", 0.4)])
 
     response = client.delete("/api/conversations/person-1", headers=auth)
 
@@ -225,6 +226,7 @@ def test_delete_erases_everything_about_the_person(
             "handoffs": 1,
             "share_links": 1,
             "question_texts": 1,
+            "unclear_messages": 1,
             "conversations": 1,
             "events": 2,
         }
