@@ -30,7 +30,7 @@ from bot.persistence.db import run_sync
 from bot.rasa_ext import ERASE_ACTION_NAME
 from bot.servers import web_guard
 from bot.settings import Settings
-from bot.web import access_log, console, rasa_client, share, widget
+from bot.web import access_log, console, rasa_client, review_page, share, widget
 from bot.web import handoffs as handoff_actions
 from bot.web.auth import CSRF_HEADER, SAFE_METHODS, Actor, console_session, now_utc, same_token
 from bot.web.schemas import (
@@ -414,6 +414,7 @@ def create_app() -> FastAPI:
     share.install(app)
     app.include_router(api)
     app.include_router(console.router)
+    app.include_router(review_page.router)
     app.mount(console.STATIC_PATH, StaticFiles(directory=console.STATIC_DIR), name="advocate-static")
     app.add_exception_handler(OperationalError, _database_unavailable)
     web_guard.install(app)
