@@ -33,7 +33,7 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 	find data bot/rasa_ext bot/nlp bot/logic/vocabulary bot/logic/vocabulary.py \
 	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
 
-.PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify audit train test validate lint \
+.PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify export-review audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
 	test-postgres eval bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
 
@@ -98,6 +98,9 @@ api-key-revoke: | $(INSTALLED) ## Revoke an API key: make api-key-revoke ID=3 (i
 
 audit-verify: | $(INSTALLED) ## Recompute the staff audit log's hash chain; fails naming the first broken entry
 	$(PY) -m bot.advocates audit-verify
+
+export-review: | $(INSTALLED) ## Advocates' labels (console: Not understood) into var/review/ for a person to review; never into data/nlu
+	$(PY) -m bot.advocates.review_export
 
 rotate-key: | $(INSTALLED) ## Re-wrap every person's key under ADVOCATE_MASTER_KEY (old one in ADVOCATE_MASTER_KEY_PREVIOUS)
 	$(PY) -m bot.security.rotate_key

@@ -63,7 +63,7 @@ _NOT_NAMES = frozenset(
     wrote sent referred asked gave gives doing going trying looking hoping wondering calling writing
     scared worried afraid nervous confused lost tired sick ill fine ok okay good sorry sure unsure glad
     new diagnosed caring helping having getting waiting considering thinking feeling
-    appointment appt office visit note notes records report letter
+    appointment appt office visit note notes records report letter please pls plz thanks thx asap
     """.split()
 )
 _LATER_WORDS = r"(?:\s+" + _WORD + r"){0,2}"

@@ -20,6 +20,8 @@ CASES = [
     # titles
     ("records from Mercy General Hospital, Dr. Maria Lee", "records from Mercy General Hospital, Dr. <name>"),
     ("dr lee said I need surgery", "dr <name> said I need surgery"),
+    ("records from dr lee pls", "records from dr <name> pls"),
+    ("my name is jane doe", "my name is <name>"),
     ("Dr. O'Neil's office lost my scans", "Dr. <name>'s office lost my scans"),
     ("Mrs Smith at the front desk", "Mrs <name> at the front desk"),
     ("ask Ms. Patel", "ask Ms. <name>"),
