@@ -11,6 +11,7 @@ from actions.common import latest_text
 from bot.logic import advice
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding.advice import reframe_as_question
 
 SAVE_BUTTONS = [
     {"title": "Yes, save it", "payload": "/affirm"},
@@ -23,7 +24,7 @@ class ActionNoMedicalAdvice(Action):
         return "action_no_medical_advice"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        question = advice.reframe_as_question(latest_text(tracker))
+        question = reframe_as_question(latest_text(tracker))
         dispatcher.utter_message(text=advice.NO_ADVICE_MESSAGE)
         if tracker.active_loop.get("name"):
             # Mid-form a "yes" would answer the form's question, so save it rather than ask.

@@ -14,6 +14,8 @@ from actions.forms import AnswerFormValidation
 from bot.logic import assessment, messages, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding.facts import facts_in_text
+from bot.understanding.form_answers import parse_answer
 
 FORM = "assessment_form"
 ANSWER_SLOTS = ("urgency", "diagnosis_certainty", "rare_condition", "not_improving", "insurer_requires", "confidence")
@@ -43,7 +45,7 @@ def answers_in_message(tracker: Tracker) -> dict[str, Any]:
     """Everything the latest message says for the assessment: named condition and treatment, and
     answers given without being asked ("surgery in 2 weeks", "the doctors disagree")."""
     facts = case_slots_from_message(tracker)
-    for slot, code in assessment.facts_in_text(latest_text(tracker)).items():
+    for slot, code in facts_in_text(latest_text(tracker)).items():
         facts.setdefault(slot, code)  # a known-rare condition outranks "it's pretty common"
     return facts
 
@@ -106,7 +108,7 @@ class ValidateAssessmentForm(AnswerFormValidation):
                 return named
             if vocabulary.lookup(slot, text) is None and _answers_something_else(slot, text):
                 return None
-        return assessment.parse_answer(slot, text, intent)
+        return parse_answer(slot, text, intent)
 
     def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         if slot == "condition":
@@ -141,7 +143,7 @@ def _answers_something_else(slot: str, text: str) -> bool:
     Those two questions take the person's own words, so without this "my dad is terrified" would
     become the diagnosis. "It's a rare one called Kikuchi" still is one: rarity describes it.
     """
-    facts = set(assessment.facts_in_text(text))
+    facts = set(facts_in_text(text))
     return bool(facts - {"rare_condition"} if slot == "condition" else facts)
 
 

@@ -20,8 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.logic import assessment, safety, vocabulary
+from bot.logic import assessment, vocabulary
 from bot.nlp.build import shared_nlp
+from bot.understanding import form_answers, risk
 
 MESSAGES = (
     "hi",
@@ -78,11 +79,11 @@ class Case:
 
 
 CASES = (
-    Case("safety.detect_risk", safety.detect_risk, MESSAGES),
+    Case("risk.detect_risk", risk.detect_risk, MESSAGES),
     Case("spacy pipeline (nlp(text))", lambda text: shared_nlp()(text), MESSAGES),
     Case("vocabulary.find_mentions", vocabulary.find_mentions, MESSAGES),
     Case("vocabulary.canonical_condition", vocabulary.canonical_condition, [m[:60] for m in MESSAGES]),
-    Case("assessment.parse_answer", lambda pair: assessment.parse_answer(*pair), FREE_TEXT_ANSWERS),
+    Case("form_answers.parse_answer", lambda pair: form_answers.parse_answer(*pair), FREE_TEXT_ANSWERS),
     Case("assessment.recommend", assessment.recommend, ANSWERS),
 )
 

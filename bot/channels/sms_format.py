@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bot.understanding import numbers, replies
+
 MAX_SEGMENTS = 3
 
 GSM7_BASIC = frozenset(
@@ -187,14 +189,6 @@ def split_message(text: str, max_segments: int = MAX_SEGMENTS, tail: str = "") -
 
 # --- buttons as numbered choices ------------------------------------------------------------------
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
-}  # fmt: skip
-_CHOICE_PREFIX = re.compile(r"^(?:option|number|no\.?|choice|#)\s*")
-
-
 def choices_prompt(count: int) -> str:
     """"Reply 1, 2 or 3." - the way people are used to answering a numbered text."""
     if count == 1:
@@ -236,12 +230,6 @@ def render_with_buttons(text: str, buttons: Sequence[Mapping[str, Any]], max_seg
     return split_message(text, max_segments, tail=tail)
 
 
-def _normalise(text: str) -> str:
-    text = plain_text(text).lower()
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.split())
-
-
 def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]], offered_text: str = "") -> str | None:
     """The payload of the button a reply selects: its number ("2", "#2", "two") or its own words.
 
@@ -251,39 +239,15 @@ def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]], offered_text:
     """
     if not buttons:
         return None
-    answer = reply.strip().lower().rstrip(".!)")
-    answer = _CHOICE_PREFIX.sub("", answer).strip()
-    number = int(answer) if answer.isdigit() else NUMBER_WORDS.get(answer)
+    number = numbers.choice_number(reply)
     if number is not None and not has_own_numbers(offered_text):
         return str(buttons[number - 1].get("payload")) if 1 <= number <= len(buttons) else None
-    wanted = _normalise(reply)
+    wanted = replies.words_of(plain_text(reply))
     if not wanted:
         return None
     for button in buttons:
-        if _normalise(str(button.get("title", ""))) == wanted:
+        if replies.words_of(plain_text(str(button.get("title", "")))) == wanted:
             return str(button.get("payload"))
-    return None
-
-
-# --- opt-out keywords (Twilio's defaults, so the bot agrees with the carrier) ----------------------
-
-STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
-START_WORDS = frozenset({"start", "unstop", "yes"})
-HELP_WORDS = frozenset({"help", "info"})
-
-
-def keyword(text: str) -> str | None:
-    """"stop", "start" or "help" when the whole message is one of Twilio's keywords, else None.
-
-    Only the whole message counts, as at Twilio: "stop" opts out, "please stop asking" does not.
-    """
-    word = re.sub(r"[^\w]", "", text.strip().lower())
-    if word in STOP_WORDS:
-        return "stop"
-    if word in START_WORDS:
-        return "start"
-    if word in HELP_WORDS:
-        return "help"
     return None
 
 

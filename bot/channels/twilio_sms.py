@@ -55,6 +55,7 @@ from bot.channels.dedupe import Deduplicator
 from bot.channels.twilio_rest import DEFAULT_API_BASE_URL, OptOutCheck, TwilioRestClient, opted_out_in_database
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding import replies
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ class TwilioSmsInput(TwilioInput):
         number = identity.phone_number(sender) or ""
         masked = sms_format.mask_phone(number)
         try:
-            word = sms_format.keyword(text)
+            word = replies.carrier_keyword(text)
             if word == "stop":
                 await run_sync(repository.set_sms_opt_out, number, text.strip().lower())
                 logger.info("SMS from %s: opted out (%s); nothing more is sent until START", masked, word)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bot.logic import assessment, letters
+from bot.logic import letters
+from bot.understanding.replies import says_not_sure
 
 Button = dict[str, str]
 SKIP = "skip"
@@ -90,7 +91,7 @@ PROVIDER_HINT = (
 def is_not_sure(text: str, intent: str | None) -> bool:
     """A short "idk" or "no clue"; a longer reply is an answer even when it mentions not knowing
     ("not sure of the name, but it's Mercy General on 5th St"), whatever the classifier says."""
-    return len(text.split()) <= 6 and (intent == "not_sure" or assessment.says_not_sure(text))
+    return len(text.split()) <= 6 and (intent == "not_sure" or says_not_sure(text))
 
 
 def parse(slot: str, text: str, intent: str | None = None) -> object | None:

@@ -53,10 +53,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.logic.advice import asks_for_medical_judgement, tells_the_situation
-from bot.logic.doctor import asks_for_words
-from bot.logic.safety import EMERGENCY, SELF_HARM, detect_risk
+from bot.understanding.advice import asks_for_medical_judgement, tells_the_situation
+from bot.understanding.doctor import asks_for_words
 from bot.understanding.payloads import is_button_payload
+from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk
 
 RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
 ADVICE_INTENT = "medical_advice"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.replies import YES_WORDS
+
 _CARDINALS = {
     word: value
     for value, word in enumerate(
@@ -39,9 +41,9 @@ _NOT_NUMBER_BEFORE_ONE = frozenset(
 # Words that may surround numbers in a pick ("save numbers 1 and 3 please").
 _REFERENCE_FILLER = frozenset(
     """and also plus or the a just only save add keep pick choose take want like i i'd d would
-    please pls ok okay yes yeah yep sure number numbers no nos question questions q qs one ones
+    please pls ok okay sure number numbers no nos question questions q qs one ones
     item items those these them both to my list too""".split()
-)
+) | frozenset(YES_WORDS)
 _RANGE_WORDS = frozenset({"-", "\u2013", "to", "through", "thru", "till", "until"})
 _TOKEN = re.compile(r"#?\d+(?:st|nd|rd|th)?|[a-z]+(?:'[a-z]+)?|[-\u2013]")
 _ALL = re.compile(
@@ -64,6 +66,27 @@ _CHOICE_WORDS = {
     **{word: value for word, value in _ORDINALS.items() if value <= 10},
     **{f"{value}{ending}": value for value, ending in ((1, "st"), (2, "nd"), (3, "rd"), (4, "th"), (5, "th"))},
 }
+
+
+# How many of something, in the words people use for a start date: "2", "a couple of", "a few".
+_COUNT_WORDS = {
+    **{word: value for word, value in _CARDINALS.items() if value <= 12},
+    "a": 1, "an": 1, "couple": 2, "couple of": 2, "a couple": 2, "a couple of": 2, "few": 3, "a few": 3,
+}  # fmt: skip
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
+# A duration ("2 weeks", "a couple of months", "one yr") inside a longer pattern, with the groups
+# `count` and `unit` that `duration_days` reads.
+DURATION_PATTERN = (
+    r"(?P<count>\d+|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few|an?|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve)\s*(?P<unit>day|week|wk|month|mo|year|yr)s?\b"
+)
+
+
+def duration_days(duration: re.Match[str]) -> int:
+    """The days a `DURATION_PATTERN` match stands for (a month is 30 days, a year 365)."""
+    count_text = " ".join(duration.group("count").lower().split())
+    count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
+    return count * _UNIT_DAYS[duration.group("unit").lower()]
 
 
 def parse_number(text: str) -> int | None:

@@ -28,13 +28,20 @@ def is_button_payload(text: str | None) -> bool:
     return bool(text) and _BUTTON_PAYLOAD.match(text.strip()) is not None
 
 
+def split_button_payload(text: str) -> tuple[str, str] | None:
+    """The intent and the JSON entities text (`""` when none) of a payload, or None for other text."""
+    match = _OWN_PAYLOAD.match(text)
+    return (match.group("intent"), match.group("entities") or "") if match else None
+
+
 def parse_button_payload(payload: str) -> tuple[str, dict[str, Any]]:
     """The intent and entities of one of the bot's button payloads (`/request_records{"x": 1}`).
 
     Raises ValueError for anything else: only a payload the bot itself offered is pressed for the
     person, so a malformed one is a bug to see, not a message to guess at.
     """
-    match = _OWN_PAYLOAD.match(payload)
-    if not match:
+    parts = split_button_payload(payload)
+    if parts is None:
         raise ValueError(f"not a button payload: {payload!r}")
-    return match.group("intent"), json.loads(match.group("entities") or "{}")
+    intent, entities = parts
+    return intent, json.loads(entities or "{}")

@@ -158,27 +158,6 @@ def test_no_offered_buttons_means_no_choice() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "word"),
-    [
-        ("STOP", "stop"),
-        (" stop ", "stop"),
-        ("Unsubscribe", "stop"),
-        ("cancel", "stop"),
-        ("START", "start"),
-        ("unstop", "start"),
-        ("yes", "start"),  # Twilio's opt-in word; the channel only treats it so after a STOP
-        ("HELP", "help"),
-        ("info", "help"),
-        ("please stop asking", None),
-        ("help me decide", None),
-        ("hi", None),
-    ],
-)
-def test_keywords_are_whole_messages_like_twilio(text: str, word: str | None) -> None:
-    assert sms.keyword(text) == word
-
-
-@pytest.mark.parametrize(
     ("number", "masked"),
     [
         ("+15551234567", "+*******4567"),

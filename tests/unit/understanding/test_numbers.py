@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.understanding import numbers
@@ -68,6 +70,7 @@ def test_wants_all(message: str, expected: bool) -> None:
         ("the first and third", True),
         ("numbers 2, 4 please", True),
         ("yes 1-3", True),
+        ("yup 2 and 4", True),
         ("is stage 2 curable?", False),
         ("how long is recovery", False),
         ("all", False),
@@ -121,3 +124,20 @@ def test_is_pick_of_all(message: str, expected: bool) -> None:
 )
 def test_choice_number(reply: str, expected: int | None) -> None:
     assert numbers.choice_number(reply) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("2 weeks", 14),
+        ("a couple of months", 60),
+        ("a few days", 3),
+        ("one yr", 365),
+        ("twelve wks", 84),
+        ("an hour", None),
+        ("thirteen weeks", None),
+    ],
+)
+def test_duration_days(text: str, days: int | None) -> None:
+    match = re.search(rf"\b{numbers.DURATION_PATTERN}", text, re.IGNORECASE)
+    assert (numbers.duration_days(match) if match else None) == days

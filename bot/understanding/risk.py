@@ -1,0 +1,226 @@
+"""Risk in what a person wrote, read on every message, in every state (forms and handoffs too).
+
+A classifier can miss "kms" or a misspelt "cant breath"; for these two situations a missed message
+is far worse than an extra safety reply, so fixed, reviewable patterns decide. Both lists lean
+towards flagging; the exceptions below exist only where a false alarm would derail an ordinary
+conversation about a diagnosis.
+
+`detect_risk(text)` returns "self_harm", "emergency" or None. Self-harm wins when both match: the
+crisis reply also says to call 911, the emergency reply would not give 988.
+
+Self-harm: suicidal ideation and self-harm, direct or indirect ("don't want to live", "end it all",
+"kms", "better off dead", "take all my pills"), also about someone else ("my son wants to kill
+himself"). Only an explicit denial right before the phrase clears it ("I'm not suicidal",
+"I would never hurt myself"); "I don't want to die" is fear, not ideation, and is not flagged.
+
+Emergency: chest pain/pressure, can't breathe, stroke signs (face drooping, slurred speech, a weak
+or numb arm, one side), severe bleeding, unconscious/unresponsive, seizure, accidental overdose,
+throat swelling, turning blue. A match is ignored when:
+- it is negated right before it ("no chest pain", "she's not having a seizure");
+- its sentence talks about the past and says nothing about now ("chest pain is why I went to the
+  doctor last month", "he passed out last year");
+- its sentence asks for information and nobody is described as having it ("Does radiation cause
+  trouble breathing?", "is slurred speech a sign of MS?", "what happens if I overdose?").
+Known limits: a bare "stroke", "seizures" or "heart attack" (a diagnosis, not an event) is never an
+emergency, nor is "it's an emergency" without a symptom (the assessment reads that as urgency);
+"suicide" in a question about statistics is still flagged; a long story mixing past and present
+("last week... and now") counts as present whenever "now"/"still" appear; "I'm not going to kill
+myself" is flagged (only a denial directly before the phrase clears it).
+"""
+
+from __future__ import annotations
+
+import re
+
+SELF_HARM = "self_harm"
+EMERGENCY = "emergency"
+
+_F = re.IGNORECASE
+_APOS = "['\u2019]?"
+_CANT = rf"(?:can{_APOS}t|cannot|can\s+not|cant|unable\s+to|could\s*n{_APOS}t|barely|hardly)"
+_WONT = rf"(?:won{_APOS}t|wont|will\s+not|doesn{_APOS}t|does\s+not|isn{_APOS}t)"
+_SELF = r"(?:my\s*self|myself|himself|herself|themselves|themself|ourselves)"
+_WHOSE = r"(?:my|his|her|their|our)"
+
+_SELF_HARM_PATTERNS = [
+    r"\bsu+[iy]?[cs]+[iy]?de?(?:al|s)?\b",  # suicide, suicidal, sucide, suicde, suiside
+    r"\bsuicid\w*",
+    r"\bsewer\s*slide\b",
+    rf"\b(?:kill|killing|kil|hang|hanging|hurt|hurting|harm|harming|cut|cutting|shoot|shooting"
+    rf"|poison|poisoning|drown|drowning|starve|starving)\s+{_SELF}\b",
+    r"\bunalive\w*",
+    r"\bkms\b",
+    r"\bself[\s\-]*harm\w*",
+    rf"\b(?:end|ending|ended|take|taking|took)\s+{_WHOSE}\s+(?:own\s+)?li(?:fe|ves)\b",
+    r"\bend(?:ing)?\s+(?:it|things|everything)(?:\s+all)?\b",
+    r"\b(?:want|wants|wanted|wanna|ready|rather|like)\s+(?:to\s+)?die\b",
+    r"\b(?:want|wants|wanted|wanna)\s+(?:it|it\s+all|everything)\s+(?:to\s+)?(?:be\s+)?(?:over|end)\b",
+    rf"\b(?:don{_APOS}t|dont|do\s+not|doesn{_APOS}t|does\s+not|didn{_APOS}t|no\s+longer)\s+"
+    rf"(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be\s+alive|be\s+here|exist|wake\s+up|go\s+on)\b",
+    r"\bwish\s+(?:i|he|she|they)\s+(?:was|were|could\s+be|would\s+be)\s+dead\b",
+    rf"\bwish\s+(?:i|he|she|they)\s+(?:just\s+)?(?:wouldn{_APOS}t|would\s+not|didn{_APOS}t|did\s+not"
+    rf"|won{_APOS}t|will\s+not)\s+wake\s+up\b",
+    rf"\b(?:hoping|hope)\s+(?:i|he|she|they)\s+(?:won{_APOS}t|don{_APOS}t|never)\s+wake\s+up\b",
+    r"\bbetter\s+off\s+(?:dead|without\s+me|without\s+him|without\s+her|if\s+i\s+was\s+gone)\b",
+    r"\bno(?:thing)?\s+(?:reason|point)\s+(?:to|in|of)\s+(?:keep\s+)?(?:living|live|going\s+on|life)\b",
+    r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
+    r"\bno\s+point\s+(?:in\s+)?(?:living|going\s+on|being\s+alive)\b",
+    r"\bwhat'?s\s+the\s+point\s+of\s+(?:living|going\s+on|life)\b",
+    r"\bgiv(?:e|ing)\s+up\s+on\s+(?:life|living)\b",
+    r"\bnot\s+(?:being\s+)?alive\b",
+    r"\bnobody\s+would\s+(?:miss|care\s+if)\b",
+    r"\bno\s+(?:way\s+out|one\s+would\s+miss)\b",
+    rf"\b(?:don{_APOS}t|dont|can{_APOS}t|cant)\s+see\s+(?:a|any)\s+way\s+out\b",
+    r"\bdisappear\s+(?:for\s+good|forever)\b",
+    r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:all|a\s+bottle|the\s+whole\s+bottle)"
+    r"\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+)?(?:pills|meds|medication|medicine|tablets)\b",
+    r"\b(?:overdos\w*|od|pills|jump\w*)\b[^.!?]*\b(?:on\s+purpose|intentionally|deliberately"
+    r"|to\s+die|to\s+end\s+it|because\s+i\s+want)\b",
+    r"\bpills\s+saved\s+up\b",
+    r"\bjump(?:ing)?\s+off\s+(?:a|the|of)\b",
+    r"\bplanning\s+how\s+to\s+(?:die|end)\b",
+    r"\bextra\s+pills\s+hoping\b",
+    r"\bcan'?t\s+(?:do|take)\s+(?:this|it)\s+any\s*more\b.*\b(?:end|die|over|gone)\b",
+    r"\btired\s+of\s+(?:being\s+alive|living|life)\b",
+    rf"\blife\s+(?:{_WONT}|is\s+not|isnt)\s+(?:feel\s+|seem\s+)?worth\s+(?:living|it)\b",
+    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)"
+    r"\s+(?:around|here|alive)\b",
+    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:was|were)\s+(?:gone|dead)\b",
+    rf"\b(?:don{_APOS}t|dont|do\s+not)\s+(?:think\s+(?:i|he|she)\s+)?wants?\s+to\s+keep\s+(?:living|going)\b",
+    r"\bto\s+never\s+wake\s+up\b",
+    rf"\bwhat\s+(?:i|he|she|they)\s+(?:might|could|would|will)\s+do\s+to\s+{_SELF}\b",
+]
+
+_EMERGENCY_PATTERNS = [
+    # chest
+    r"\bchest\s+(?:pains?|pressure|tightness|hurts?|hurting|is\s+(?:hurting|tight|heavy))\b",
+    r"\b(?:pain|pressure|tightness)\s+in\s+(?:my|his|her|the)\s+chest\b",
+    r"\b(?:crushing|tight|heavy)\s+chest\b",
+    r"\bhaving\s+a\s+heart\s+attack\b",
+    # breathing
+    rf"\b{_CANT}\s+(?:even\s+)?(?:breath|breathe|breathing|brethe|breth|catch\s+{_WHOSE}\s+breath)\b",
+    r"\b(?:struggling|fighting|gasping)\s+(?:to|for)\s+(?:breathe|breath|air)\b",
+    r"\b(?:trouble|difficulty|problems?)\s+breathing\b",
+    r"\bhard\s+(?:to|time)\s+breath(?:e|ing)?\b",
+    rf"\b(?:not|isn{_APOS}t|stopped|stop)\s+breathing\b",
+    r"\b(?:turning|turned|going)\s+blue\b",
+    r"\b(?:throat|tongue|lips?)\s+(?:is\s+|are\s+)?(?:closing|swelling|swollen)\b",
+    r"\bchoking\b(?!\s+up)",
+    # stroke signs
+    r"\bhaving\s+a\s+stroke\b",
+    r"\bface\s+(?:is\s+)?(?:droop\w*|drooping|numb|looks?\s+weird)|\bdroop(?:y|ing)\s+face\b|\bface\s+is\s+droopy\b",
+    r"\bone\s+side\s+of\s+(?:my|his|her|their|the)\s+(?:face|body)\b",
+    r"\b(?:left|right)\s+side\s+of\s+(?:my|his|her|the)\s+body\b",
+    r"\bslurr?(?:ed|ing)\s+(?:speech|words|(?:my|his|her|their)\s+words)\b|\bspeech\s+is\s+slurred\b",
+    r"\bwords\s+are\s+(?:all\s+)?(?:jumbled|garbled|slurred)\b",
+    rf"\b{_CANT}\s+(?:lift|raise|move|feel)\s+(?:{_WHOSE}|the)\s+(?:arm|leg|left|right)",
+    r"\b(?:arm|leg)\s+(?:is\s+|feels\s+|went\s+|goes\s+)?(?:numb|weak|limp|dead)\b",
+    rf"\b{_CANT}\s+(?:smile|talk|speak)\s+(?:on\s+one\s+side|properly|at\s+all|anymore)?",
+    r"\bworst\s+headache\b",
+    # bleeding
+    rf"\bbleeding\s+(?:{_WONT}\s+stop|a\s+lot|heavily|badly|everywhere|profusely|out)\b",
+    rf"\b(?:bleeding|blood)\b[^.!?]*\b{_WONT}\s+stop\b",
+    r"\b(?:severe|heavy|uncontrolled|uncontrollable|massive)\s+bleeding\b",
+    r"\bcan'?t\s+stop\s+(?:the\s+)?bleeding\b",
+    r"\b(?:coughing|throwing|vomiting|puking)\s+(?:up\s+)?(?:a\s+lot\s+of\s+)?blood\b",
+    r"\bgushing\s+blood\b|\bblood\s+(?:is\s+)?gushing\b",
+    r"\blos(?:ing|t)\s+(?:a\s+lot\s+of|lots\s+of|so\s+much)\s+blood\b",
+    # consciousness and seizures
+    r"\b(?:unconscious|unresponsive|collapsed|passed\s+out|passing\s+out|pass\s+out|fainted)\b",
+    rf"\b{_WONT}\s+wake\s+up\b|\bisn{_APOS}t\s+(?:waking\s+up|responding)\b|\bnot\s+responding\b",
+    r"\bno\s+pulse\b",
+    r"\bhaving\s+a\s+seizure\b|\bseizing\b|\bconvulsing\b|\bseizure\s+right\s+now\b",
+    # overdose and poisoning
+    r"\boverdos(?:e|ed|ing)\b",
+    # "took too many", but not "had too many questions" or "the visit took too much time".
+    r"\b(?:took|taken|swallowed|ate|had)\s+(?:way\s+|far\s+)?(?:too\s+many|2\s+many|to\s+many|a\s+bunch\s+of"
+    r"|a\s+double\s+dose|double\s+dose|too\s+much|some\s+of\s+my)\b[^.!?]{0,40}?"
+    r"\b(?:of\s+(?:my|his|her|their|the)\b|pills?|meds?|medications?|medicines?|tablets?|doses?|capsules?"
+    r"|opioids?|oxy\w*|painkillers?|tylenol|advil|insulin|sleeping)",
+    r"\bby\s+(?:accident|mistake)\b[^.!?]*\b(?:pills|meds|medication|medicine|dose)\b",
+    r"\b(?:took|taken|swallowed)\s+a\s+whole\s+(?:week|month|bottle|pack)(?:'?s)?\s+(?:worth\s+)?of\b",
+    r"\b(?:elephant|weight|something\s+heavy)\s+(?:is\s+)?(?:sitting\s+)?on\s+(?:my|his|her)\s+chest\b",
+    # other
+    r"\bfever\s+of\s+10[3-9]",
+    r"\bsevere\s+allergic\s+reaction\b|\banaphyla\w*",
+    r"\b(?:call(?:ing)?|dial(?:ing)?)\s+911\b|\bneed\s+an?\s+ambulance\b",
+    r"\bheart\s+is\s+racing\b[^.!?]*\bpass\s+out\b",
+    r"\bfell\s+and\s+hit\s+(?:my|his|her)\s+head\b",
+]
+
+_SELF_HARM = [re.compile(p, _F) for p in _SELF_HARM_PATTERNS]
+_EMERGENCY = [re.compile(p, _F) for p in _EMERGENCY_PATTERNS]
+
+# An explicit denial right before a phrase: "not suicidal", "would never hurt myself".
+_DENIAL_BEFORE = re.compile(
+    rf"\b(?:not|never|no|isn{_APOS}t|aren{_APOS}t|wasn{_APOS}t|don{_APOS}t|dont|do\s+not"
+    rf"|doesn{_APOS}t|does\s+not|didn{_APOS}t|won{_APOS}t|wouldn{_APOS}t|no\s+longer|without)"
+    r"(?:\s+(?:been|being|feeling|really|at\s+all|having|have|had|any|a|an|even))*\s*$",
+    _F,
+)
+# Something is happening now.
+_NOW = re.compile(
+    r"\b(?:now|right\s+now|currently|at\s+the\s+moment|today|tonight|this\s+(?:morning|afternoon"
+    rf"|evening)|still|keeps?|keep\s+on|won{_APOS}t\s+stop|wont\s+stop|getting\s+worse|started|"
+    r"starting|suddenly|all\s+of\s+a\s+sudden|help|hurry|please|pls|911|ambulance|is\s+having"
+    rf"|am\s+having|i{_APOS}m\s+having|im\s+having|he{_APOS}s\s+having|she{_APOS}s\s+having)\b",
+    _F,
+)
+_PAST = re.compile(
+    r"\b(?:last\s+(?:week|month|year|night|time|spring|summer|fall|autumn|winter)|yesterday|ago"
+    r"|in\s+(?:19|20)\d\d|used\s+to|history\s+of|previously|back\s+in|before\s+(?:my|the|his|her)"
+    r"|went\s+to|was\s+why|were\s+why|years?\s+back|a\s+while\s+back|that\s+time"
+    r"|for\s+(?:a\s+few\s+|several\s+|many\s+)?(?:weeks|months|years))\b",
+    _F,
+)
+_INFO = re.compile(
+    r"\b(?:side[\s\-]*effects?|risks?|chances?|cause[sd]?|causing|signs?\s+of|symptoms?|normal"
+    r"|common|likely|what\s+if|if\s+(?:i|you|he|she|they|my)|in\s+case|how\s+do\s+(?:i|you)\s+know"
+    r"|what\s+(?:is|are|does)|is\s+it|does|should\s+i\s+worry|mean|means)\b",
+    _F,
+)
+# Someone is described right before the match: "I", "my dad is", "she's".
+_SUBJECT_BEFORE = re.compile(
+    rf"\b(?:i|i{_APOS}m|im|he|he{_APOS}s|she|she{_APOS}s|they|they{_APOS}re|we|my\s+\w+"
+    rf"(?:{_APOS}s)?|his\s+\w+|her\s+\w+)(?:\s+\w+){{0,2}}\s*$",
+    _F,
+)
+# "if I", "what if she": a hypothetical, not a description.
+_HYPOTHETICAL_BEFORE = re.compile(
+    r"\b(?:if|whether|when|once)\s+(?:i|he|she|they|we|my\s+\w+)(?:\s+\w+){0,2}\s*$", _F
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", _F)
+
+
+def detect_risk(text: str) -> str | None:
+    """"self_harm", "emergency" or None for one message (see the module docstring for the rules)."""
+    if not text or not text.strip():
+        return None
+    if any(_flagged(pattern, text, emergency=False) for pattern in _SELF_HARM):
+        return SELF_HARM
+    if any(_flagged(pattern, text, emergency=True) for pattern in _EMERGENCY):
+        return EMERGENCY
+    return None
+
+
+def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:
+    """Whether any match of `pattern` survives the denial (and, for emergencies, context) checks."""
+    for sentence in _SENTENCE.finditer(text):
+        for match in pattern.finditer(sentence.group()):
+            before = sentence.group()[: match.start()]
+            if _DENIAL_BEFORE.search(before):
+                continue
+            if emergency and _is_not_happening(sentence.group(), before):
+                continue
+            return True
+    return False
+
+
+def _is_not_happening(sentence: str, before: str) -> bool:
+    """A past event or a general question, with nothing saying it is happening now."""
+    if _NOW.search(sentence):
+        return False
+    if _PAST.search(sentence):
+        return True
+    described = _SUBJECT_BEFORE.search(before) and not _HYPOTHETICAL_BEFORE.search(before)
+    return bool(_INFO.search(sentence)) and not described

@@ -1,0 +1,144 @@
+"""The deterministic risk check: what it must catch, and the ordinary messages it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end my life",
+        "i want to kill myself",
+        "I'm thinking about killing myself",
+        "kms",
+        "kms fr",
+        "I don't want to live anymore",
+        "i dont wanna be here anymore",
+        "honestly i dont want to live anymore",
+        "thinking of ending it all",
+        "i wanna end it all",
+        "everyone would be better off without me",
+        "I'd be better off dead",
+        "there's no reason to keep living with this diagnosis",
+        "I have nothing to live for",
+        "i feel like there's no point in living",
+        "I want to hurt myself",
+        "i've been hurting myself",
+        "I cut myself last night",
+        "self harm",
+        "self-harm again",
+        "I'm going to take all my pills",
+        "took all my pills on purpose",
+        "i'm going to overdose on purpose tonight",
+        "I've been thinking about suicide",
+        "suicidal",
+        "having sucidal thoughts",  # misspelt
+        "suicde",
+        "JUST WANT TO DIE",
+        "my son said he wants to kill himself",
+        "my wife keeps saying she wants to die",
+        "want to unalive myself",
+        "some days i wish i just wouldn't wake up",
+        "I don't see a way out except dying",
+        "sometimes i think about not being alive",
+        "i just swallowed a bottle of pills because I want it to be over",
+        "I'm not going to kill myself, but I think about it",  # only a denial right before clears it
+        "i'm tired of being alive",
+        "life doesn't feel worth living anymore",
+        "everyone would be happier if i wasn't around",
+        "we'd all be better off if he was gone, he keeps saying",
+        "i don't think i want to keep living like this",
+        "wondering how many pills it would take to never wake up",
+        "i'm scared of what i might do to myself tonight",
+    ],
+)
+def test_self_harm_is_caught(text: str) -> None:
+    assert detect_risk(text) == SELF_HARM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have chest pain",
+        "crushing chest pain right now",
+        "pressure in my chest and my arm is numb",
+        "he can't breathe",
+        "HE CANT BREATHE AT ALL",
+        "help my husband cant breath",
+        "I'm struggling to breathe",
+        "my husband is having trouble breathing",
+        "I can't breathe, is this a side effect of chemo?",
+        "her face is drooping",
+        "my mom cant smile on one side and her face is droopy",
+        "his speech is slurred",
+        "my mom is slurring her words and can't lift her arm",
+        "i think my wife is having a stroke",
+        "the bleeding won't stop",
+        "bleeding wont stop pls help",
+        "severe bleeding from the incision",
+        "I'm bleeding a lot after surgery, is that common?",
+        "she's unconscious",
+        "my dad passed out and won't wake up",
+        "he's unresponsive",
+        "she's having a seizure",
+        "he's having a seizure right now",
+        "I accidentally took too many of my pain pills",
+        "my dad took 2 many pills by accident",
+        "I overdosed",
+        "my throat is swelling and I can barely breathe",
+        "my lips are turning blue",
+        "I think I'm having a heart attack",
+        "my dad took way too many of his oxycodone by accident",
+        "she took a whole week of pills at once by mistake",
+        "feels like an elephant sitting on my chest",
+    ],
+)
+def test_medical_emergencies_are_caught(text: str) -> None:
+    assert detect_risk(text) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the side effects of chemo on breathing?",
+        "my mom had a stroke last year, should she get a second opinion",
+        "I'm not suicidal, just scared",
+        "chest pain is why I went to the doctor last month",
+        "I don't want to die",
+        "am I going to die?",
+        "I'm safe, thank you",
+        "this chemo is killing me",
+        "I want to end treatment and get a second opinion",
+        "Does radiation cause trouble breathing?",
+        "is slurred speech a sign of MS?",
+        "what happens if I overdose on tylenol?",
+        "my dad had a heart attack and they want to do bypass surgery",
+        "my son has seizures, should we get a second opinion",
+        "no chest pain, just tired",
+        "she is not having a seizure",
+        "I would never hurt myself",
+        "I'm choking up thinking about it",
+        "they took lots of blood for tests",
+        "I've had trouble breathing for months",
+        "I passed out last week, that's how they found it",
+        "My dad is dying of cancer",
+        "I have stage 2 breast cancer and want a second opinion",
+        "Right away (today / ER)",
+        "I'm scared I'll never wake up from the anesthesia",
+        "is this treatment worth it at his age",
+        "I had too many questions for the doctor",
+        "the visit took too much time",
+        "I ate too much at dinner",
+        "",
+        "   ",
+    ],
+)
+def test_ordinary_messages_are_not_flagged(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+def test_self_harm_wins_over_emergency() -> None:
+    assert detect_risk("I took all my pills on purpose and now I can't breathe") == SELF_HARM
