@@ -15,6 +15,7 @@ from actions.forms import AnswerFormValidation
 from bot.logic import letters, messages, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding import records_answers
 
 FORM = "records_form"
 RECORDS_SLOTS = tuple(records.QUESTIONS)
@@ -31,7 +32,7 @@ class ActionStartRecords(Action):
         dispatcher.utter_message(text=messages.RECORDS_INTRO)
         # "I need my path slides and MRI for the new doctor" already answers which records: like the
         # assessment with a named condition, the form does not ask what the person just said.
-        named = letters.parse_record_types(latest_text(tracker))
+        named = records_answers.parse_record_types(latest_text(tracker))
         if named:
             words = [code.replace("_", " ") for code in named]
             kinds = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
@@ -46,7 +47,7 @@ class ValidateRecordsForm(AnswerFormValidation):
         return "validate_records_form"
 
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
-        return records.parse(slot, text, intent)
+        return records_answers.parse(slot, text, intent)
 
     def retry_hint(self, slot: str) -> str:
         if slot == "provider":
@@ -54,7 +55,7 @@ class ValidateRecordsForm(AnswerFormValidation):
         return "Could you say it another way? You can also tap a button."
 
     def not_answered(self, slot: str, text: str, intent: str | None) -> str:
-        if records.is_not_sure(text, intent):  # only the clinic cannot be left open
+        if records_answers.is_not_sure(text, intent):  # only the clinic cannot be left open
             return "That's OK, but the letter has to go to the place that has your records. " + records.PROVIDER_HINT
         return super().not_answered(slot, text, intent)
 

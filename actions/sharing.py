@@ -39,6 +39,7 @@ from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, text_quotas
 from bot.settings import Settings
+from bot.understanding.sharing import asks_why, is_not_now, parse_phone_number, wants_text_message
 
 SMS_CHANNEL = "twilio"
 TEXT_IT_BUTTON = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}
@@ -193,7 +194,7 @@ class ActionPrintQuestions(Action):
             dispatcher.utter_message(text=sharing.sms_reply(questions, page))
             return done
         text = latest_text(tracker)
-        wants_text = entity_value(tracker, "share_via") == "sms" or sharing.wants_text_message(text)
+        wants_text = entity_value(tracker, "share_via") == "sms" or wants_text_message(text)
         can_text = TwilioOutbound.from_env() is not None
         buttons = [] if wants_text or not can_text else [TEXT_IT_BUTTON]
         dispatcher.utter_message(text=sharing.chat_reply(questions, page, pdf), buttons=buttons)
@@ -202,7 +203,7 @@ class ActionPrintQuestions(Action):
         if not can_text:
             dispatcher.utter_message(text=NO_TEXTS_HERE)
             return done
-        number = sharing.parse_phone_number(text)
+        number = parse_phone_number(text)
         if number:  # "text my list to 415-555-0123": no need to ask for it
             return [*done, *await offer_text(dispatcher, tracker, number)]
         if await _conversation_capped(tracker.sender_id, LimitSettings.from_env()):
@@ -241,13 +242,13 @@ class ValidateSmsNumberForm(Action):
         if intent in _ANSWERED_ELSEWHERE and confidence >= INTERRUPT_CONFIDENCE:
             return []
         text = latest_text(tracker)
-        number = sharing.parse_phone_number(text)
+        number = parse_phone_number(text)
         if number:
             return [SlotSet("sms_number", number)]
         cancel = [SlotSet("sms_number", None), SlotSet("requested_slot", None)]
-        if intent in _CANCELS or sharing.is_not_now(text):
+        if intent in _CANCELS or is_not_now(text):
             return cancel
-        if sharing.asks_why(text) or intent == "explain":
+        if asks_why(text) or intent == "explain":
             dispatcher.utter_message(text=WHY_NUMBER)
             return [SlotSet("sms_number", None)]
         if _tries_since_asked(tracker) >= MAX_NUMBER_TRIES:

@@ -6,14 +6,10 @@ wonder which part of a message they are replying to.
 
 from __future__ import annotations
 
-import re
-
 from bot.logic import letters
-from bot.understanding.replies import says_not_sure
 
 Button = dict[str, str]
 SKIP = "skip"
-_SKIP_WORDS = re.compile(r"^\s*(skip|pass|leave (it )?blank|later|rather not( say)?|n/?a)\s*[.!]*\s*$", re.I)
 
 QUESTIONS: dict[str, tuple[str, list[Button]]] = {
     "provider": ("Which doctor, hospital or clinic has the records? For example: Dr. Lee at Mercy Hospital.", []),
@@ -73,7 +69,7 @@ EXPLANATIONS: dict[str, str] = {
 # What "not sure" means for each question, so the letter never says "Dates: not sure". The clinic
 # cannot be guessed (None: asked again, with where to find it); the rest take the choice that
 # misses nothing ("all of them", "all dates") or leave a line to fill in by hand (SKIP).
-_WHEN_NOT_SURE: dict[str, object | None] = {
+WHEN_NOT_SURE: dict[str, object | None] = {
     "provider": None,
     "record_types": list(letters.RECORD_TYPES),
     "date_range": "All dates",
@@ -86,66 +82,6 @@ PROVIDER_HINT = (
     "The name of the hospital or clinic is on your bills, your patient portal or an appointment "
     "letter. Dr. Lee at Mercy Hospital, or just the clinic's name, is enough."
 )
-
-
-def is_not_sure(text: str, intent: str | None) -> bool:
-    """A short "idk" or "no clue"; a longer reply is an answer even when it mentions not knowing
-    ("not sure of the name, but it's Mercy General on 5th St"), whatever the classifier says."""
-    return len(text.split()) <= 6 and (intent == "not_sure" or says_not_sure(text))
-
-
-def parse(slot: str, text: str, intent: str | None = None) -> object | None:
-    """Turn a reply into the slot's value; None when it is not an answer to the question."""
-    cleaned = text.strip()
-    if not cleaned or cleaned.startswith("/"):
-        return None
-    if slot in ("patient_name", "date_of_birth") and _SKIP_WORDS.match(cleaned):
-        return SKIP
-    if is_not_sure(cleaned, intent):
-        return _WHEN_NOT_SURE[slot]
-    if slot == "record_types":
-        return letters.parse_record_types(cleaned) or None
-    if slot == "record_format":
-        return letters.parse_format(cleaned) or cleaned
-    if slot == "delivery":
-        return letters.parse_delivery(cleaned)
-    if slot == "date_range" and re.fullmatch(r"(all|all dates|everything|any|all of it)[.!]?", cleaned, re.I):
-        return "All dates"
-    if len(cleaned) < 2:
-        return None
-    return name_case(cleaned) if slot in ("provider", "patient_name") else cleaned
-
-
-_LOWER_IN_NAMES = frozenset("a an and at by de del der for in la le of on the to van von y".split())
-# Health-care names people type in lower case that are written in capitals.
-_ACRONYMS = frozenset(
-    """ucsf ucla ucsd uci ucd uchicago nyu msk mskcc va upmc ohsu unc musc uab utsw uw md mgh
-    cchmc chop hss nih nci er icu ent ob gyn obgyn""".split()
-)
-
-
-def name_case(text: str) -> str:
-    """ "st marys hospital in tucson" -> "St Marys Hospital in Tucson": names typed on a phone.
-
-    The letter goes to a records office; a name all in lower case looks careless there. Anything
-    with a capital letter is left exactly as typed ("UCSF", "McKesson", "dr. Lee").
-    """
-    if any(char.isupper() for char in text):
-        return text
-    return " ".join(_name_word(word, first=index == 0) for index, word in enumerate(text.split(" ")))
-
-
-def _name_word(word: str, *, first: bool) -> str:
-    bare = word.strip(".,()")
-    if bare in _ACRONYMS:
-        return word.replace(bare, bare.upper())
-    if not first and word in _LOWER_IN_NAMES:
-        return word
-    return re.sub(r"(^|[-/(])([a-z])", _upper, word)
-
-
-def _upper(match: re.Match[str]) -> str:
-    return match.group(1) + match.group(2).upper()
 
 
 def unskipped(value: str | None) -> str | None:

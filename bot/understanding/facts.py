@@ -18,6 +18,7 @@ from bot.logic import vocabulary
 from bot.logic.assessment import ANSWER_CODES
 from bot.understanding.numbers import DURATION_PATTERN, duration_days
 from bot.understanding.payloads import split_button_payload
+from bot.understanding.questions import opens_as_question
 from bot.understanding.replies import NO, YES
 from bot.understanding.shorthand import spell_out
 
@@ -26,12 +27,6 @@ _F = re.IGNORECASE
 # Sentences, then clauses: a fact and its negation or hedge must be in the same clause.
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _CLAUSE_BREAK = re.compile(r",|\s+-+\s+|\b(?:but|although|though|however|except)\b", _F)
-# People on a phone often leave out the question mark: "should i trust my doctor's plan".
-_QUESTION_START = re.compile(
-    r"^\s*(?:what|how|why|when|where|who|which|can|could|do|does|did|is|are|will|would|should|shall"
-    r"|may|might|any|anyone)\b(?!')",
-    _F,
-)
 # Words before a phrase that make it not (yet) a fact.
 _CONDITIONAL = re.compile(
     r"\b(?:if|whether|unless|in\s+case|suppose|supposing|imagine|hypothetically|when|whenever|without"
@@ -422,7 +417,7 @@ def _clauses(text: str) -> list[tuple[str, str]]:
         sentence = match.group()
         for clause in _CLAUSE_BREAK.split(sentence):
             clause = _LEADING_ANSWER.sub("", clause.strip(" .!?;\n"))
-            if clause and not _QUESTION_START.match(clause):
+            if clause and not opens_as_question(clause):
                 pairs.append((sentence.strip(" .!?;\n"), clause))
     return pairs
 

@@ -13,17 +13,20 @@ import re
 
 from bot.understanding.numbers import NUMBER_PATTERN, parse_number
 
+# The words every question-shape reader here shares: question words, and the auxiliaries that open
+# an inverted question ("can I", "is it"). Each reader adds the few it needs, said where.
+WH_WORDS = ("what", "how", "why", "when", "where", "who", "which")
+AUXILIARIES = ("can", "could", "do", "does", "did", "is", "are", "will", "would", "should", "may", "might")
+_SHARED = frozenset((*WH_WORDS, *AUXILIARIES))
 # Words that open a direct question. A piece starting with one of them gets a question mark.
-_QUESTION_STARTERS = frozenset(
-    """what what's whats how how's hows when when's where where's why who who's whom whose which
-    is isn't are aren't am was wasn't were weren't do does doesn't did didn't don't can can't
-    cannot could couldn't will won't would wouldn't should shouldn't shall may might must have
+_QUESTION_STARTERS = _SHARED | frozenset(
+    """what's whats how's hows when's where's who's whom whose isn't aren't am was wasn't were
+    weren't doesn't didn't don't can't cannot couldn't won't wouldn't shouldn't shall must have
     has hasn't haven't had any""".split()
 )
-_WH_WORDS = frozenset("what what's how when where why who whom whose which".split())
-_AUXILIARIES = frozenset(
-    """is isn't are aren't am was were do does did don't doesn't can can't could will won't
-    would should shall may might must have has""".split()
+_WH_WORDS = frozenset(WH_WORDS) | {"what's", "whom", "whose"}
+_AUXILIARIES = frozenset(AUXILIARIES) | frozenset(
+    "isn't aren't am was were don't doesn't can't won't shall must have has".split()
 )
 # Words that can follow an auxiliary in an inverted question ("can I ...", "is the ...").
 _SUBJECTS = frozenset("i we you it they he she my the this that there your our his her their these those a an".split())
@@ -114,12 +117,16 @@ _EDIT_PATTERNS = (
 
 
 # Asking rather than answering: a final "?", or a question word first. Inside a form this tells
-# "what does stage 2 mean?" (a question to answer first) from "an electronic copy" (the answer).
+# "what does stage 2 mean?" (a question to answer first) from "an electronic copy" (the answer);
+# "was it...", "have you..." and "tell me", "explain" are asking there too.
 _ASKS = re.compile(
-    r"\?\s*$|^\s*(what|how|why|when|where|who|which|whats|can|could|do|does|did|is|are|will|would|should|may|"
-    r"might|am|was|were|have|has|tell me|explain)\b",
+    rf"\?\s*$|^\s*(?:{'|'.join(sorted(_SHARED))}|whats|am|was|were|have|has|tell me|explain)\b",
     re.IGNORECASE,
 )
+# A clause of a longer message that opens like a question, also without "?" ("should i trust my
+# doctor's plan"). In a story "was told it's stage 2" or "have surgery next week" are statements,
+# so only the shared words count, with "shall" and "any(one)"; "can't" and "what's" open none.
+_OPENS_AS_QUESTION = re.compile(rf"^\s*(?:{'|'.join(sorted(_SHARED))}|shall|any|anyone)\b(?!')", re.IGNORECASE)
 
 
 def is_question(text: str) -> bool:
@@ -129,6 +136,11 @@ def is_question(text: str) -> bool:
     fairly sure of it; a statement there is most likely the answer.
     """
     return bool(_ASKS.search(text))
+
+
+def opens_as_question(clause: str) -> bool:
+    """Whether a clause of a longer message is asked rather than told ("can they operate next week")."""
+    return _OPENS_AS_QUESTION.match(clause) is not None
 
 
 def extract_questions(text: str) -> list[str]:
