@@ -27,11 +27,10 @@ Rasa entity extractor and the actions' look-ups here can never disagree:
 
 from __future__ import annotations
 
-import re
-
 from bot.nlp.build import shared_nlp
 from bot.nlp.mentions import doc_mentions
 from bot.nlp.vocab import ENTITY_TYPES, Entry, Mention, entries, fold
+from bot.understanding.own_words import own_words, without_my
 
 __all__ = [
     "ENTITY_TYPES",
@@ -60,24 +59,6 @@ def lookup(entity: str, value_or_text: str) -> Mention | None:
     return next((m for m in find_mentions(value_or_text) if m.entity == entity), None)
 
 
-# Lead-ins and trailers around a condition or treatment typed in the person's own words.
-_LEAD_IN = re.compile(
-    r"^(?:(?:well|so|ok(?:ay)?|yeah|yes|um+|uh+|hmm+|i\s+think|i\s+believe|apparently|maybe"
-    r"|probably|they\s+said|the\s+doctors?\s+said|doctors?\s+said|he\s+said|she\s+said"
-    r"|they\s+told\s+me|i\s+was\s+told|they\s+think|they\s+say|i\s+was\s+diagnosed\s+with"
-    r"|i'?ve\s+been\s+diagnosed\s+with|diagnosed\s+with|i\s+have|i'?ve\s+got|i\s+got"
-    r"|(?:he|she|they)\s+(?:has|have)|my\s+\w+\s+(?:has|got)|they\s+want\s+to\s+do"
-    r"|they\s+want\s+to|it'?s\s+called|it\s+is\s+called|its\s+called|called|something\s+called"
-    r"|it'?s|it\s+is|its|some\s+kind\s+of|a\s+kind\s+of|a\s+type\s+of|a|an|the)\b[\s,:\-]*)+",
-    re.IGNORECASE,
-)
-_TRAILER = re.compile(
-    r"(?:[\s,]+(?:i\s+think|i\s+guess|maybe|probably|or\s+something(?:\s+like\s+that)?))?[\s.!?,]*$",
-    re.IGNORECASE,
-)
-_MAX_OWN_WORDS = 80
-
-
 def canonical(entity: str, text: str) -> tuple[str, str | None] | None:
     """(name, category) of a condition or treatment typed as a reply; None when nothing is left.
 
@@ -88,10 +69,7 @@ def canonical(entity: str, text: str) -> tuple[str, str | None] | None:
     mention = lookup(entity, text)
     if mention is not None:
         return mention.value, mention.category
-    words = _TRAILER.sub("", _LEAD_IN.sub("", fold(text).strip()))
-    words = " ".join(words.split())
-    if len(words) > _MAX_OWN_WORDS:
-        words = words[:_MAX_OWN_WORDS].rsplit(" ", 1)[0]
+    words = own_words(fold(text))
     return (words, None) if words else None
 
 
@@ -115,7 +93,7 @@ def relation_pronouns(relation: str) -> dict[str, str]:
 
     Replies to a caregiver speak of the patient; guessing wrongly is worse than a plain "they".
     """
-    words = re.sub(r"^(?:my|your)\s+", "", " ".join(relation.lower().split()))
+    words = without_my(" ".join(relation.lower().split()))
     if words in _SHE:
         return {"subject": "She", "object": "her", "possessive": "her"}
     if words in _HE:
@@ -130,6 +108,5 @@ def relation_display(relation: str) -> str:
         entry = next(e for e in entries("relation") if e.name == mention.value)
         if entry.display:
             return entry.display
-    words = " ".join(relation.lower().split())
-    words = re.sub(r"^(?:my|your)\s+", "", words)
+    words = without_my(" ".join(relation.lower().split()))
     return f"your {words}"
