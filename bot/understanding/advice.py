@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.understanding.questions import asks_anywhere, reads_as_question
+
 _GOAL_AND_CHANCES = "What is the goal of my treatment — cure or control — and what are my chances?"
 _GENERIC = "What is my main problem, and what do I need to do?"
 
@@ -354,16 +356,6 @@ _ABOUT_THE_PROCESS = (
     r"\b(?:opinions?|(?:second|2nd|another|other|new)\s+(?:doctor|dr|surgeon|specialist|oncologist)|records?"
     r"|insurance|insurer|appointment|appt|questions?|letter|form|quiz)\b"
 )
-# A question or a request, even typed without a "?" ("my dad has lymphoma is it treatable"): a
-# question word, question word order ("is it", "will he"), or "tell me". What the doctors said
-# ("they said his chances of survival are good") is an answer, not a request for advice.
-_ASKING = re.compile(
-    r"\?|^\s*(?:is|are|r|am|will|would|can|could|should|does|do|did)\b"
-    r"|\b(?:what|wh?at|wut|how|which|why)\b|\btell\s+me\b|\bbe\s+(?:honest|straight)\b"
-    r"|\b(?:is|are|r|am|will|would|can|could|should|shud|does|do|did)\s+"
-    r"(?:it|this|that|he|she|they|i|we|my|his|her|their|the|there|u|you|stage)\b",
-    re.IGNORECASE,
-)
 _JUDGEMENT = re.compile("|".join(f"(?:{pattern})" for pattern in _JUDGEMENT_PATTERNS), re.IGNORECASE)
 _PROCESS = re.compile(_ABOUT_THE_PROCESS, re.IGNORECASE)
 
@@ -386,18 +378,6 @@ _TELLING = re.compile(
     r"\s+(?:has|have|had|got|is\s+living\s+with)|it'?s|its|it\s+is)\b",
     re.IGNORECASE,
 )
-# Anything that reads as a question, also without "?": question words anywhere, a request for a
-# recommendation, a choice between options.
-_QUESTION_LIKE = re.compile(
-    r"\?|\b(?:what|whats|what's|wat|who|whom|whose|where|wheres|when|which|why|how|hows|any\s+(?:recs?|"
-    r"recommendations?|advice|ideas?|tips?)|recommend\w*|better|worse|or\s+not|should|shud|could|would|can"
-    r"|worried|worry|wondering|wonder|afraid)\b"
-    r"|\b(?:do|does|did|is|are|am|will)\s+(?:\w+\s+)?(?:i|you|u|he|she|they|we|it|my|his|her|their|the|second|2nd"
-    r"|other|another|doctors?|opinions?)\b",
-    re.IGNORECASE,
-)
-
-
 def tells_the_situation(text: str) -> bool:
     """Whether a message is the person telling what they were diagnosed with, not asking anything.
 
@@ -410,8 +390,8 @@ def tells_the_situation(text: str) -> bool:
     text = " ".join(text.replace("\u2019", "'").split())
     return (
         bool(_TELLING.search(text))
-        and not _ASKING.search(text)
-        and not _QUESTION_LIKE.search(text)
+        and not asks_anywhere(text)
+        and not reads_as_question(text)
         and not _OTHER_REQUEST.search(text)
     )
 
@@ -419,4 +399,4 @@ def tells_the_situation(text: str) -> bool:
 def asks_for_medical_judgement(text: str) -> bool:
     """Whether the message can only be a request for a medical judgement about someone's case."""
     text = " ".join(text.replace("\u2019", "'").split())
-    return bool(_JUDGEMENT.search(text)) and bool(_ASKING.search(text)) and not _PROCESS.search(text)
+    return bool(_JUDGEMENT.search(text)) and asks_anywhere(text) and not _PROCESS.search(text)

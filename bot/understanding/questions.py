@@ -1,5 +1,11 @@
 """Questions in what a person wrote: is it a question, and the questions a "save this" message holds.
 
+Every question-shape reader lives here: `is_question` (a whole message inside a form),
+`opens_as_question` (a clause of a story), `asks_anywhere` and `reads_as_question` (a question or
+request anywhere in a message, for the advice readers), and the notebook's question starters.
+The first two and the starters share one list of question words and auxiliaries; the advice
+readers' two keep their own (SMS spellings such as "r", "wut", "shud"; no "may" or "might").
+
 People type notebook commands on phones, in a hurry and while anxious ("pls write down: 1) what
 stage is it 2) who reads my scans"). The readers here turn such messages into clean, separate
 questions, tell a question from an answer, and read an edit command. They are rule-based on
@@ -129,6 +135,28 @@ _ASKS = re.compile(
 _OPENS_AS_QUESTION = re.compile(rf"^\s*(?:{'|'.join(sorted(_SHARED))}|shall|any|anyone)\b(?!')", re.IGNORECASE)
 
 
+# A question or a request, even typed without a "?" ("my dad has lymphoma is it treatable"): a
+# question word, question word order ("is it", "will he"), or "tell me". What the doctors said
+# ("they said his chances of survival are good") is an answer, not a request for advice.
+_ASKS_ANYWHERE = re.compile(
+    r"\?|^\s*(?:is|are|r|am|will|would|can|could|should|does|do|did)\b"
+    r"|\b(?:what|wh?at|wut|how|which|why)\b|\btell\s+me\b|\bbe\s+(?:honest|straight)\b"
+    r"|\b(?:is|are|r|am|will|would|can|could|should|shud|does|do|did)\s+"
+    r"(?:it|this|that|he|she|they|i|we|my|his|her|their|the|there|u|you|stage)\b",
+    re.IGNORECASE,
+)
+# Anything that reads as a question, also without "?": question words anywhere, a request for a
+# recommendation, a choice between options.
+_READS_AS_QUESTION = re.compile(
+    r"\?|\b(?:what|whats|what's|wat|who|whom|whose|where|wheres|when|which|why|how|hows|any\s+(?:recs?|"
+    r"recommendations?|advice|ideas?|tips?)|recommend\w*|better|worse|or\s+not|should|shud|could|would|can"
+    r"|worried|worry|wondering|wonder|afraid)\b"
+    r"|\b(?:do|does|did|is|are|am|will)\s+(?:\w+\s+)?(?:i|you|u|he|she|they|we|it|my|his|her|their|the|second|2nd"
+    r"|other|another|doctors?|opinions?)\b",
+    re.IGNORECASE,
+)
+
+
 def is_question(text: str) -> bool:
     """Whether a message asks something: it ends with "?" or opens with a question word.
 
@@ -136,6 +164,20 @@ def is_question(text: str) -> bool:
     fairly sure of it; a statement there is most likely the answer.
     """
     return bool(_ASKS.search(text))
+
+
+def asks_anywhere(text: str) -> bool:
+    """Whether a message asks or requests, "?" or not: "my dad has lymphoma is it treatable", "tell me".
+
+    Also in SMS spelling ("r", "wut", "shud"); what the doctors said is no question.
+    """
+    return _ASKS_ANYWHERE.search(text) is not None
+
+
+def reads_as_question(text: str) -> bool:
+    """Whether anything in a message reads as asking: question words anywhere, "should", "better",
+    "any advice", "worried" - wider than `asks_anywhere`, for telling a plain statement apart."""
+    return _READS_AS_QUESTION.search(text) is not None
 
 
 def opens_as_question(clause: str) -> bool:

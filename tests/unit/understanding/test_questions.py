@@ -137,3 +137,22 @@ def test_parse_edit(message: str, expected: tuple[int, str] | None) -> None:
 )
 def test_is_question(message: str, expected: bool) -> None:
     assert questions.is_question(message) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "asks", "reads"),
+    [
+        ("my dad has lymphoma is it treatable", True, True),
+        ("tell me the truth about stage 4", True, False),
+        ("wut are his chances", True, True),
+        ("r they going to operate", True, False),  # "r" is asking only in asks_anywhere
+        ("any advice for the biopsy", False, True),
+        ("i'm worried about the surgery", False, True),
+        ("is surgery better", True, True),
+        ("they said his chances of survival are good", False, False),
+        ("i was diagnosed with lupus last week", False, False),
+    ],
+)
+def test_asks_anywhere_and_reads_as_question(message: str, asks: bool, reads: bool) -> None:
+    assert questions.asks_anywhere(message) is asks
+    assert questions.reads_as_question(message) is reads
