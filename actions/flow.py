@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORM_TOPICS, latest_text
-from actions.handoff import pause_active_form, start_handoff
-from bot.logic import assessment, messages, records
+from actions.common import FORM_TOPICS, clear_pending, entity_value, latest_text, press
+from actions.handoff import REASON_BY_INTENT, pause_active_form, start_handoff
+from bot.channels import sms_format
+from bot.logic import assessment, fallback, messages, notebook, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding import frustration
 
 
 class ActionExplain(Action):
@@ -45,25 +49,110 @@ class ActionPauseForm(Action):
         return pause_active_form(tracker)
 
 
-class ActionFallback(Action):
-    """First miss: say so kindly. Second miss in a row: bring in a human (brief: never get stuck).
+def _bot_buttons_before(events: list[dict[str, Any]], user_index: int) -> list[dict[str, Any]]:
+    """The buttons of the bot's last message before the user event at ``user_index`` (in its turn)."""
+    for event in reversed(events[:user_index]):
+        if event.get("event") == "user":
+            return []
+        if event.get("event") == "bot":
+            return list((event.get("data") or {}).get("buttons") or [])
+    return []
 
-    Every miss is kept, de-identified and sealed, for advocates to label (the console's "Not
-    understood" page): what people write that the bot cannot read is the training data it lacks.
+
+def _picked(text: str, offered: list[dict[str, Any]]) -> str | None:
+    """The payload of the offered button a typed reply picks: "2", "the first one", its words."""
+    picked = sms_format.match_choice(text, offered)
+    if picked is None and notebook.is_number_reference(text):
+        number = notebook.parse_number(text) or 0
+        picked = str(offered[number - 1]["payload"]) if 1 <= number <= len(offered) else None
+    return picked
+
+
+def _missed_just_before(tracker: Tracker) -> bool:
+    """Whether the person's previous message was a miss too: it fell back, or it said "no" to a
+    "Did you mean" (neither reading was right). Then a second miss brings a person."""
+    events = list(tracker.events)
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    previous = events[users[-2]]
+    intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
+    if intent == fallback.FALLBACK_INTENT:
+        return True
+    return intent == "deny" and fallback.is_did_you_mean(_bot_buttons_before(events, users[-2]))
+
+
+class ActionFallback(Action):
+    """Unsure means ask: "Did you mean ...?" with the likely readings, and a person after two misses.
+
+    The first miss offers the two best readings of the message as buttons (bot/logic/fallback.py),
+    or, when none is plausible, asks to put it another way beside the menu. A reply to the "Did you
+    mean" ("2" typed in the web chat, a button's words) picks its reading; SMS numbers the buttons
+    and the channel picks before the bot sees the reply. A second miss in a row, or "no" / "Something
+    else" followed by another miss, hands the conversation to a human advocate (never get stuck).
+    This action is also Rasa's core fallback (config.yml), for a known intent in a state no rule
+    covers: the same kind "put it another way".
     """
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        ranking = tracker.latest_message.get("intent_ranking") or []
+        text = latest_text(tracker)
+        events = list(tracker.events)
+        offered = _bot_buttons_before(events, len(events) - 1) if events else []
+        picked = _picked(text, offered) if fallback.is_did_you_mean(offered) else None
+        if picked == fallback.SOMETHING_ELSE_PAYLOAD or text == fallback.SOMETHING_ELSE_PAYLOAD:
+            dispatcher.utter_message(text=fallback.SOMETHING_ELSE, buttons=fallback.SOMETHING_ELSE_BUTTONS)
+            return clear_pending()
+        if picked:
+            return [*clear_pending(), *press(picked, tracker)]
+        message = tracker.latest_message
+        ranking = message.get("intent_ranking") or []
+        found = []
+        if (message.get("intent") or {}).get("name") == fallback.FALLBACK_INTENT:
+            found = fallback.readings(ranking, message.get("response_selector"))
+        asking = bool(found) and not _missed_just_before(tracker)
+        # Every miss is kept, de-identified and sealed, for advocates to label (the console's "Not
+        # understood" page): what people write that the bot cannot read is the training data it lacks.
         readings = [(item.get("name") or "", float(item.get("confidence") or 0.0)) for item in ranking]
-        await run_sync(repository.record_unclear_message, tracker.sender_id, latest_text(tracker), "fallback", readings)
-        user_turns = [e for e in tracker.events if e.get("event") == "user"]
-        previous = user_turns[-2] if len(user_turns) >= 2 else None
-        previous_intent = ((previous or {}).get("parse_data") or {}).get("intent", {}).get("name")
-        if previous_intent == "nlu_fallback":
+        kind = "did_you_mean" if asking else "fallback"
+        await run_sync(repository.record_unclear_message, tracker.sender_id, text, kind, readings)
+        if frustration.asks_for_a_person(text) or frustration.is_fed_up(text):
+            # Not understood and fed up, or asking for a human: a person now, not a quiz.
+            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
+        if _missed_just_before(tracker):
             return await start_handoff(dispatcher, tracker, reason=messages.FALLBACK_HANDOFF_REASON)
-        dispatcher.utter_message(text=messages.FALLBACK_FIRST)
-        dispatcher.utter_message(response="utter_menu")
-        return []
+        if not found:
+            dispatcher.utter_message(text=fallback.PUT_IT_ANOTHER_WAY)
+            dispatcher.utter_message(response="utter_menu")
+            return clear_pending()
+        question, buttons = fallback.did_you_mean(found, fallback.safety_is_plausible(ranking))
+        dispatcher.utter_message(text=question, buttons=buttons)
+        if len(found) == 1:  # a typed "yes" takes the one reading, as if its button was pressed
+            return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", found[0].payload)]
+        return [SlotSet("pending_confirmation", "did_you_mean"), SlotSet("pending_offer", None)]
+
+
+class ActionAnswerFaq(Action):
+    """The FAQ answer a "Did you mean" button names (`/faq{"faq_answer":"how_long_wait"}`).
+
+    Rasa 3.6 takes no `/faq/<name>` payload, and a bare `/faq` lets the ResponseSelector guess from
+    the text "/faq"; so the button carries the answer's name and this says `utter_faq/<name>`, with
+    its offer open for a typed "yes" as after any FAQ answer (actions/faq.py).
+    """
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        key = entity_value(tracker, fallback.FAQ_ANSWER_ENTITY)
+        variants = (domain.get("responses") or {}).get(f"utter_faq/{key}") or []
+        if not variants:
+            dispatcher.utter_message(text=messages.FAQ_NOT_FOUND)
+            return []
+        dispatcher.utter_message(response=f"utter_faq/{key}")
+        buttons = variants[0].get("buttons") or []
+        if not buttons:
+            return []
+        return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", buttons[0]["payload"])]

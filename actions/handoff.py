@@ -22,13 +22,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORMS, channel_of
+from actions.common import FORMS, channel_of, latest_text
 from bot.advocates.announce import announce_in_background
 from bot.advocates.availability import handoff_expectation
-from bot.logic import messages
+from bot.logic import fallback, messages
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, handoff_quota
+from bot.understanding import frustration
 
 RECENT_TURNS = 12
 REASON_BY_INTENT = {
@@ -135,3 +136,25 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return await start_handoff(dispatcher, tracker)
+
+
+class ActionBotChallenge(Action):
+    """ "Are you a bot?": what we are, with a way to a person, and a typed "yes" that takes it.
+
+    An angry or fed-up "are you even human? get me a person" is a request for a person whatever
+    the classifier called it: the hand-off starts at once (bot.understanding.frustration).
+    """
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = latest_text(tracker)
+        if frustration.asks_for_a_person(text):
+            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
+        if frustration.is_fed_up(text):
+            dispatcher.utter_message(text=fallback.SORRY_NOT_HELPING)
+        dispatcher.utter_message(text=fallback.BOT_CHALLENGE, buttons=fallback.BOT_CHALLENGE_BUTTONS)
+        if tracker.active_loop.get("name"):
+            return []  # mid-form a "yes" answers the form's question; the button still works
+        return [SlotSet("pending_confirmation", "handoff")]

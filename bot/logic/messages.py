@@ -135,10 +135,6 @@ CLEAR_CONFIRM_BUTTONS: list[Button] = [
 
 NOTHING_CHANGED = "OK, I haven't changed anything."
 
-FALLBACK_FIRST = (
-    "Sorry, I didn't understand that. You can tap a button, or try saying it another way. "
-    'You can also say "talk to a person" at any time.'
-)
 FALLBACK_HANDOFF_REASON = "bot_did_not_understand"
 
 FORM_PAUSED = "OK, I've paused {topic}. I'll keep what you've told me — say \"continue\" when you want to pick up."
