@@ -11,7 +11,6 @@ from actions.common import latest_text
 from bot.logic import advice
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.understanding.advice import reframe_as_question
 
 SAVE_BUTTONS = [
     {"title": "Yes, save it", "payload": "/affirm"},
@@ -20,22 +19,22 @@ SAVE_BUTTONS = [
 
 
 class ActionNoMedicalAdvice(Action):
+    """A health question: why the bot can't answer, who can, and the question saved in their words."""
+
     def name(self) -> str:
         return "action_no_medical_advice"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        question = reframe_as_question(latest_text(tracker))
-        dispatcher.utter_message(text=advice.NO_ADVICE_MESSAGE)
+        text = latest_text(tracker)
+        question = advice.question_to_save(text)
+        boundary = advice.NO_ADVICE_MESSAGE
+        if advice.is_about_a_medicine(text):
+            boundary = f"{boundary} {advice.PHARMACIST_NOTE}"
+        dispatcher.utter_message(text=boundary)
         if tracker.active_loop.get("name"):
             # Mid-form a "yes" would answer the form's question, so save it rather than ask.
             await run_sync(repository.add_questions, tracker.sender_id, [question])
-            dispatcher.utter_message(
-                text=f'I\'ve saved this to your question list for the doctors:\n"{question}"\n'
-                "Now, back to where we were."
-            )
+            dispatcher.utter_message(text=advice.SAVED_IN_FORM.format(question=question))
             return []
-        dispatcher.utter_message(
-            text=f'A good way to ask your doctors:\n"{question}"\nShall I save it to your question list?',
-            buttons=SAVE_BUTTONS,
-        )
+        dispatcher.utter_message(text=advice.SAVE_OFFER.format(question=question), buttons=SAVE_BUTTONS)
         return [SlotSet("pending_question", question), SlotSet("pending_confirmation", "save_question")]
