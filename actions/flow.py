@@ -11,11 +11,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import FORM_TOPICS, clear_pending, entity_value, latest_text, press
 from actions.handoff import REASON_BY_INTENT, pause_active_form, start_handoff
-from bot.channels import sms_format
-from bot.logic import assessment, fallback, messages, notebook, records
+from bot.logic import assessment, fallback, messages, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.understanding import frustration
+from bot.understanding import frustration, numbers, replies
 
 
 class ActionExplain(Action):
@@ -61,11 +60,14 @@ def _bot_buttons_before(events: list[dict[str, Any]], user_index: int) -> list[d
 
 def _picked(text: str, offered: list[dict[str, Any]]) -> str | None:
     """The payload of the offered button a typed reply picks: "2", "the first one", its words."""
-    picked = sms_format.match_choice(text, offered)
-    if picked is None and notebook.is_number_reference(text):
-        number = notebook.parse_number(text) or 0
-        picked = str(offered[number - 1]["payload"]) if 1 <= number <= len(offered) else None
-    return picked
+    number = numbers.choice_number(text)
+    if number is None and numbers.is_number_reference(text):
+        number = numbers.parse_number(text)
+    if number is not None:
+        return str(offered[number - 1]["payload"]) if 1 <= number <= len(offered) else None
+    wanted = replies.words_of(text)
+    titles = {replies.words_of(str(button.get("title", ""))): str(button["payload"]) for button in offered}
+    return titles.get(wanted) if wanted else None
 
 
 def _missed_just_before(tracker: Tracker) -> bool:
@@ -109,19 +111,19 @@ class ActionFallback(Action):
             return [*clear_pending(), *press(picked, tracker)]
         message = tracker.latest_message
         ranking = message.get("intent_ranking") or []
+        fed_up = frustration.asks_for_a_person(text) or frustration.is_fed_up(text)
+        second_miss = _missed_just_before(tracker)
         found = []
-        if (message.get("intent") or {}).get("name") == fallback.FALLBACK_INTENT:
+        if message.get("intent", {}).get("name") == fallback.FALLBACK_INTENT and not (fed_up or second_miss):
             found = fallback.readings(ranking, message.get("response_selector"))
-        asking = bool(found) and not _missed_just_before(tracker)
         # Every miss is kept, de-identified and sealed, for advocates to label (the console's "Not
         # understood" page): what people write that the bot cannot read is the training data it lacks.
         readings = [(item.get("name") or "", float(item.get("confidence") or 0.0)) for item in ranking]
-        kind = "did_you_mean" if asking else "fallback"
+        kind = "did_you_mean" if found else "fallback"
         await run_sync(repository.record_unclear_message, tracker.sender_id, text, kind, readings)
-        if frustration.asks_for_a_person(text) or frustration.is_fed_up(text):
-            # Not understood and fed up, or asking for a human: a person now, not a quiz.
+        if fed_up:  # not understood and fed up, or asking for a human: a person now, not a quiz
             return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
-        if _missed_just_before(tracker):
+        if second_miss:
             return await start_handoff(dispatcher, tracker, reason=messages.FALLBACK_HANDOFF_REASON)
         if not found:
             dispatcher.utter_message(text=fallback.PUT_IT_ANOTHER_WAY)

@@ -12,12 +12,14 @@ from rasa_sdk.types import DomainDict
 from actions.assessment import case_slots_from_message, remember_case_facts
 from actions.common import (
     entity_value,
+    fresh_pending,
     latest_text,
     remember_channel,
 )
 from bot.logic import messages, notebook, suggestions, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.understanding import descriptions
 from bot.understanding.numbers import is_number_reference, parse_numbers
 from bot.understanding.questions import extract_questions, parse_edit, tidy_question
 
@@ -140,14 +142,62 @@ class ActionListQuestions(Action):
         return []
 
 
+QUESTION_NUMBER = "question_number"  # the entity of a "Which one?" button: /remove_question{"question_number":"3"}
+_TITLE_LENGTH = 60
+
+
+def _picked_number(tracker: Tracker) -> int | None:
+    """The list position a "Which one?" button carries, if one was pressed."""
+    value = entity_value(tracker, QUESTION_NUMBER)
+    return int(value) if value is not None and str(value).isdigit() else None
+
+
+def _which_one(
+    dispatcher: CollectingDispatcher, questions: list[dict[str, Any]], found: list[int], intent: str, verb: str
+) -> None:
+    """ "Which one?" with the candidates, numbered as on the list, and one button each."""
+    lines = "\n".join(f"{number}. {questions[number - 1]['text']}" for number in found)
+    buttons = []
+    for number in found:
+        title = questions[number - 1]["text"]
+        title = title if len(title) <= _TITLE_LENGTH else title[: _TITLE_LENGTH - 1].rstrip() + "…"
+        buttons.append({"title": title, "payload": f'/{intent}{{"{QUESTION_NUMBER}":"{number}"}}'})
+    dispatcher.utter_message(text=f"More than one question fits. Which one should I {verb}?\n{lines}", buttons=buttons)
+
+
+async def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """None fits: say so, with the list, so the person can pick by number."""
+    intro = f'I couldn\'t find a question about "{descriptions.description_of(text)}" on your list.'
+    await show_list(dispatcher, tracker.sender_id, intro=intro, buttons=[])
+
+
 class ActionRemoveQuestion(Action):
+    """Removes a saved question named by its number ("#2", "the second one") or its words.
+
+    A description that fits one question removes it; one that fits several asks which; one that
+    fits none shows the list. "Remove one" names no question: ask, never guess (a wrong guess
+    deletes a question).
+    """
+
     def name(self) -> str:
         return "action_remove_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        numbers = parse_numbers(latest_text(tracker))
+        text = latest_text(tracker)
+        picked = _picked_number(tracker)
+        numbers = [picked] if picked else descriptions.positions(text)
+        if not numbers and descriptions.describes_something(text):
+            questions = await run_sync(repository.list_questions, tracker.sender_id)
+            found = descriptions.matches(text, [question["text"] for question in questions])
+            if len(found) > 1:
+                _which_one(dispatcher, questions, found, "remove_question", "remove")
+                return [SlotSet("pending_confirmation", "remove_question")]
+            if not found and questions:
+                await _not_found(dispatcher, tracker, text)
+                dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
+                return [SlotSet("pending_confirmation", "remove_question")]
+            numbers = found
         if not numbers:
-            # "Remove one" names no question: ask, never guess (a wrong guess deletes a question).
             questions = await show_list(dispatcher, tracker.sender_id, buttons=[])
             if not questions:
                 return []
@@ -163,20 +213,48 @@ class ActionRemoveQuestion(Action):
 
 
 class ActionEditQuestion(Action):
+    """Changes a saved question named by its number ("change 2 to: ...") or its words.
+
+    "Change the one about the biopsy to: ..." edits the one question that fits; when several fit,
+    the new words wait in `pending_question` while the person picks one with a button.
+    """
+
     def name(self) -> str:
         return "action_edit_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        parsed = parse_edit(latest_text(tracker))
-        if parsed is None:
+        text = latest_text(tracker)
+        picked = _picked_number(tracker)
+        waiting = tracker.get_slot("pending_question") if fresh_pending(tracker) == "edit_question" else None
+        if picked and waiting:
+            return await self._edit(dispatcher, tracker, picked, waiting)
+        parsed = parse_edit(text)
+        if parsed is not None:
+            return await self._edit(dispatcher, tracker, *parsed)
+        by_words = descriptions.read_edit(text)
+        if by_words is None:
             await show_list(dispatcher, tracker.sender_id)
             dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
             return []
-        number, new_text = parsed
+        questions = await run_sync(repository.list_questions, tracker.sender_id)
+        found = descriptions.matches(by_words.description, [question["text"] for question in questions])
+        if len(found) == 1:
+            return await self._edit(dispatcher, tracker, found[0], by_words.new_text)
+        if found:
+            _which_one(dispatcher, questions, found, "edit_question", "change")
+            return [SlotSet("pending_confirmation", "edit_question"), SlotSet("pending_question", by_words.new_text)]
+        await _not_found(dispatcher, tracker, by_words.description)
+        dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
+        return []
+
+    @staticmethod
+    async def _edit(
+        dispatcher: CollectingDispatcher, tracker: Tracker, number: int, new_text: str
+    ) -> list[EventType]:
         edited = await run_sync(repository.edit_question, tracker.sender_id, number, new_text)
         intro = f"Changed question {number}." if edited else f"There's no question number {number}."
         await show_list(dispatcher, tracker.sender_id, intro=intro)
-        return []
+        return [SlotSet("pending_confirmation", None), SlotSet("pending_question", None)]
 
 
 class ActionClearQuestions(Action):

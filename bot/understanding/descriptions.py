@@ -21,7 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.logic import notebook
+from bot.understanding import numbers
+from bot.understanding.questions import tidy_question
 
 # Words that say what to do with a question, or point at one, but never what it is about.
 _COMMAND_WORDS = frozenset(
@@ -113,8 +114,8 @@ def positions(text: str) -> list[int]:
     rest = [token for token in tokens if token not in _COMMAND_WORDS or token in {"one", "and"}]
     if rest == ["one"] and tokens[tokens.index("one") - 1 : tokens.index("one")] not in (["question"], ["number"]):
         return []  # "remove one" (the button's words): which one is still to be said
-    if rest and notebook.is_number_reference(" ".join(rest)):
-        return notebook.parse_numbers(" ".join(rest))
+    if rest and numbers.is_number_reference(" ".join(rest)):
+        return numbers.parse_numbers(" ".join(rest))
     return []
 
 
@@ -160,9 +161,9 @@ def read_edit(text: str) -> Edit | None:
         splits = list(_TO.finditer(rest))
         if not splits:
             return None
-        chosen = next((s for s in splits if notebook.tidy_question(rest[s.end() :]).endswith("?")), splits[0])
+        chosen = next((s for s in splits if tidy_question(rest[s.end() :]).endswith("?")), splits[0])
         description, new_text = rest[: chosen.start()], rest[chosen.end() :]
-    new_text = notebook.tidy_question(new_text)
+    new_text = tidy_question(new_text)
     if not new_text or not describes_something(description):
         return None
     return Edit(description=" ".join(description.split()), new_text=new_text)

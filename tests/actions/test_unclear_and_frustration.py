@@ -82,6 +82,8 @@ async def test_two_close_readings_are_offered_as_buttons_with_something_else(dom
     assert "didn't understand" not in texts(dispatcher)
     assert slot_events(events)["pending_confirmation"] == "did_you_mean"
     assert not repository.list_handoffs()
+    [kept] = repository.list_unclear_messages()
+    assert kept["kind"] == "did_you_mean" and kept["readings"] == [("faq", 0.31), ("request_records", 0.29)]
 
 
 async def test_one_plausible_reading_is_offered_and_a_typed_yes_takes_it(domain: dict) -> None:
@@ -106,6 +108,7 @@ async def test_nothing_plausible_asks_to_put_it_another_way_beside_the_menu(doma
     assert dispatcher.messages[0]["text"] == fallback.PUT_IT_ANOTHER_WAY
     assert dispatcher.messages[1]["response"] == "utter_menu"
     assert "Sorry, I didn't understand" not in texts(dispatcher)
+    assert [m["kind"] for m in repository.list_unclear_messages()] == ["fallback"]
 
 
 async def test_an_faq_reading_needs_a_selector_that_knows_which_answer(domain: dict) -> None:
