@@ -10,7 +10,7 @@ config.yml: the LAST pipeline component, after the intent classifiers and the Fa
 Why: "I don't want to be here anymore" or "my chest hurts and my left arm is numb" must get 988 /
 911 in the very first reply, in every state. A statistical classifier can rank such a message
 low or split it between intents; the FallbackClassifier then turns it into `nlu_fallback` and the
-person gets "sorry, I didn't get that". `bot.logic.safety.detect_risk` is a deterministic,
+person gets "sorry, I didn't get that". `bot.understanding.risk.detect_risk` is a deterministic,
 separately tested check; when it fires, this component sets the safety intent with confidence 1.0
 so the safety rules (and HandoffPolicy's pass-through) see it whatever the classifier said.
 It only ever escalates: when `detect_risk` finds nothing, the classifier's result stands.
@@ -18,17 +18,26 @@ It only ever escalates: when `detect_risk` finds nothing, the classifier's resul
 The same goes, one step lower, for the advice boundary of the brief: "how long does my dad have?"
 or "is my doctor giving me the right treatment" must get "I can't answer that, but here's the
 question to ask", never an FAQ answer about second opinions that happens to share its words.
-`bot.logic.advice.asks_for_medical_judgement` recognises the unmistakable wordings; when it fires
+`bot.understanding.advice.asks_for_medical_judgement` recognises the unmistakable wordings; when it fires
 the intent becomes `medical_advice` - unless the classifier found the person giving the bot a task
 that carries such words (saving "is it curable?" as a question, asking for a person) or a risk.
 
+An everyday health question ("is it normal to feel dizzy on metoprolol?") that the classifier
+could not place, or took for an FAQ or small talk, becomes `medical_advice` too
+(`bot.understanding.health_questions`): the boundary and the offer to save it is the brief's
+answer to every one of them, and "sorry, I didn't understand" or an unrelated FAQ is not.
+
 The same for "how do I bring up a second opinion with my surgeon?": a request for the words to
-use (`bot.logic.doctor.asks_for_words`) becomes `ask_doctor` when the classifier took it for an
+use (`bot.understanding.doctor.asks_for_words`) becomes `ask_doctor` when the classifier took it for an
 FAQ, for suggestions, for the assessment or for nothing it was sure of.
+
+An FAQ answer is given only when the message mentions what that FAQ is about
+(`bot.understanding.faq_topics`): otherwise the reading becomes `nlu_fallback`, and the person is
+asked what they meant instead of being answered about something they did not ask.
 
 And one more, the other way round: "i was told i have MS" or "my wife got diagnosed with lymphoma"
 is the person telling their situation, which starts the assessment (`inform`). When the vocabulary
-found a condition in a plain statement (`bot.logic.advice.tells_the_situation`) and the classifier
+found a condition in a plain statement (`bot.understanding.advice.tells_the_situation`) and the classifier
 called it something that would answer a question nobody asked (an FAQ, "not sure", advice, out of
 scope, a greeting, or nothing it was sure of), the intent becomes `inform`.
 """
@@ -41,6 +50,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -53,8 +63,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.understanding import faq_topics
 from bot.understanding.advice import asks_for_medical_judgement, tells_the_situation
 from bot.understanding.doctor import asks_for_words
+from bot.understanding.health_questions import is_health_question
 from bot.understanding.payloads import is_button_payload
 from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk
 
@@ -69,6 +81,25 @@ ASK_DOCTOR_INTENT = "ask_doctor"
 NOT_ASKING_FOR_WORDS = frozenset(
     {"faq", "suggest_questions", "start_assessment", ADVICE_INTENT, "explain", DEFAULT_NLU_FALLBACK_INTENT_NAME}
 )
+# What a classifier may call an everyday health question it has not seen the like of: nothing it was
+# sure of, or a reading that would answer something else (an FAQ, a greeting, "I'm a bot").
+MAY_BE_A_HEALTH_QUESTION = frozenset(
+    {
+        DEFAULT_NLU_FALLBACK_INTENT_NAME,
+        "faq",
+        "out_of_scope",
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "not_sure",
+        "bot_challenge",
+        "explain",
+        "help",
+    }
+)
+FAQ_INTENT = "faq"
 SITUATION_INTENT = "inform"
 # What a classifier may wrongly call "my mom was just diagnosed with lupus": never a task.
 NOT_A_SITUATION = frozenset(
@@ -88,7 +119,7 @@ class SafetyIntentOverride(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyIntentOverride:
-        """Nothing to configure or load: the risk patterns are code in `bot.logic.safety`."""
+        """Nothing to configure or load: the risk patterns are code in `bot.understanding.risk`."""
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -104,9 +135,25 @@ class SafetyIntentOverride(GraphComponent):
                 self._set_intent(message, ADVICE_INTENT)
             elif self._intent(message) in NOT_ASKING_FOR_WORDS and asks_for_words(text):
                 self._set_intent(message, ASK_DOCTOR_INTENT)
+            elif self._intent(message) in MAY_BE_A_HEALTH_QUESTION and self._asks_about_health(message, text):
+                self._set_intent(message, ADVICE_INTENT)
             elif self._names_a_condition(message) and tells_the_situation(text):
                 self._set_intent(message, SITUATION_INTENT)
+            elif self._intent(message) == FAQ_INTENT and not faq_topics.is_about(self._faq_answer(message), text):
+                self._set_unsure(message)
         return messages
+
+    @staticmethod
+    def _faq_answer(message: Message) -> str:
+        """The FAQ answer the response selector picked ("faq/records_fees")."""
+        selected = ((message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT) or {}).get("response") or {}
+        return selected.get("intent_response_key") or ""
+
+    @staticmethod
+    def _set_unsure(message: Message) -> None:
+        """`nlu_fallback`, as the FallbackClassifier would set it; the ranking is kept for "did you mean"."""
+        intent = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, intent, add_to_output=True)
 
     @staticmethod
     def _intent(message: Message) -> str | None:
@@ -119,6 +166,13 @@ class SafetyIntentOverride(GraphComponent):
         return cls._intent(message) in NOT_A_SITUATION and any(
             e.get(ENTITY_ATTRIBUTE_TYPE) == "condition" for e in entities
         )
+
+    @staticmethod
+    def _asks_about_health(message: Message, text: str) -> bool:
+        entities = message.get(ENTITIES) or []
+        types = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}
+        topics = {e.get("value") for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "topic"}
+        return is_health_question(text, types, topics)
 
     @staticmethod
     def _may_become_advice(message: Message) -> bool:

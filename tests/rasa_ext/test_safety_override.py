@@ -184,3 +184,42 @@ def test_a_task_that_mentions_asking_the_doctor_keeps_its_intent(tmp_path: Path,
     parsed = pipeline(tmp_path, classified("how do i ask for a second opinion now that he refused", (task, 0.9)))
 
     assert parsed[INTENT]["name"] == task
+
+
+def with_faq_answer(message: Message, answer: str) -> Message:
+    """What ResponseSelector leaves on a message it answered with `answer` ("faq/medicare")."""
+    message.set("response_selector", {"faq": {"response": {"intent_response_key": answer}}}, add_to_output=True)
+    return message
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [("faq", 0.3), ("out_of_scope", 0.8), ("greet", 0.6), ("bot_challenge", 0.9)],
+)
+def test_an_everyday_health_question_gets_the_boundary_not_a_rephrase(tmp_path: Path, guess: tuple[str, float]) -> None:
+    message = with_faq_answer(classified("can I take ibuprofen with my blood thinner?", guess), "faq/how_long_wait")
+
+    assert pipeline(tmp_path, message)[INTENT] == {"name": "medical_advice", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("task", ["add_question", "request_records", "human_handoff", "express_worry"])
+def test_a_health_question_inside_a_task_keeps_the_task(tmp_path: Path, task: str) -> None:
+    parsed = pipeline(tmp_path, classified("please save: is my blood pressure medicine safe?", (task, 0.9)))
+
+    assert parsed[INTENT]["name"] == task
+
+
+def test_an_faq_answer_about_another_subject_becomes_did_you_mean(tmp_path: Path) -> None:
+    """"Is there a fee" picked for a question with no records in it: asking beats answering wrongly."""
+    message = with_faq_answer(classified("is there a fee for this service", ("faq", 0.9)), "faq/records_fees")
+
+    parsed = pipeline(tmp_path, message)
+
+    assert parsed[INTENT]["name"] == "nlu_fallback"
+    assert [entry["name"] for entry in parsed[INTENT_RANKING_KEY]][:1] == ["faq"], "the ranking stays for did-you-mean"
+
+
+def test_an_faq_answer_about_the_subject_stands(tmp_path: Path) -> None:
+    message = with_faq_answer(classified("do they have to give me my chart for free", ("faq", 0.9)), "faq/records_fees")
+
+    assert pipeline(tmp_path, message)[INTENT] == {"name": "faq", "confidence": 0.9}
