@@ -31,6 +31,10 @@ The same for "how do I bring up a second opinion with my surgeon?": a request fo
 use (`bot.understanding.doctor.asks_for_words`) becomes `ask_doctor` when the classifier took it for an
 FAQ, for suggestions, for the assessment or for nothing it was sure of.
 
+A hand-off for a complaint, a bill or an insurance denial, or saving a question, only when the
+message says so (`bot.understanding.says_so`): "how long does prednisone stay in your system?"
+is a health question, not a complaint about care that pages an advocate.
+
 An FAQ answer is given only when the message mentions what that FAQ is about
 (`bot.understanding.faq_topics`): otherwise the reading becomes `nlu_fallback`, and the person is
 asked what they meant instead of being answered about something they did not ask.
@@ -66,9 +70,10 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.understanding import faq_topics
 from bot.understanding.advice import asks_for_medical_judgement, tells_the_situation
 from bot.understanding.doctor import asks_for_words
-from bot.understanding.health_questions import is_health_question
+from bot.understanding.health_questions import is_general_health_question, is_health_question
 from bot.understanding.payloads import is_button_payload
 from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk
+from bot.understanding.says_so import CHECKED_INTENTS, says_so
 
 RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
 ADVICE_INTENT = "medical_advice"
@@ -135,8 +140,13 @@ class SafetyIntentOverride(GraphComponent):
                 self._set_intent(message, ADVICE_INTENT)
             elif self._intent(message) in NOT_ASKING_FOR_WORDS and asks_for_words(text):
                 self._set_intent(message, ASK_DOCTOR_INTENT)
-            elif self._intent(message) in MAY_BE_A_HEALTH_QUESTION and self._asks_about_health(message, text):
+            elif self._missed_a_health_question(message, text):
                 self._set_intent(message, ADVICE_INTENT)
+            elif self._intent(message) in CHECKED_INTENTS and not says_so(self._intent(message), text):
+                if self._asks_about_health(message, text):
+                    self._set_intent(message, ADVICE_INTENT)
+                else:
+                    self._set_unsure(message)
             elif self._names_a_condition(message) and tells_the_situation(text):
                 self._set_intent(message, SITUATION_INTENT)
             elif self._intent(message) == FAQ_INTENT and not faq_topics.is_about(self._faq_answer(message), text):
@@ -167,12 +177,23 @@ class SafetyIntentOverride(GraphComponent):
             e.get(ENTITY_ATTRIBUTE_TYPE) == "condition" for e in entities
         )
 
+    @classmethod
+    def _missed_a_health_question(cls, message: Message, text: str) -> bool:
+        """A health question read as nothing sure, small talk or an FAQ - or, about nobody's own
+        case, as someone telling their diagnosis."""
+        intent = cls._intent(message)
+        if intent in MAY_BE_A_HEALTH_QUESTION:
+            return cls._asks_about_health(message, text)
+        return intent == SITUATION_INTENT and cls._asks_about_health(message, text, general=True)
+
     @staticmethod
-    def _asks_about_health(message: Message, text: str) -> bool:
+    def _asks_about_health(message: Message, text: str, *, general: bool = False) -> bool:
+        """A health question (`general`: about nobody's own case), with what the vocabulary found."""
         entities = message.get(ENTITIES) or []
         types = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}
         topics = {e.get("value") for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "topic"}
-        return is_health_question(text, types, topics)
+        reader = is_general_health_question if general else is_health_question
+        return reader(text, types, topics)
 
     @staticmethod
     def _may_become_advice(message: Message) -> bool:

@@ -74,7 +74,8 @@ _SUBJECTS: dict[str, tuple[str, ...]] = {
     ),
 }
 _COMPILED = {
-    key: tuple(re.compile(rf"(?<!\w)(?:{group})", re.IGNORECASE) for group in groups) for key, groups in _SUBJECTS.items()
+    key: tuple(re.compile(rf"(?<!\w)(?:{group})", re.IGNORECASE) for group in groups)
+    for key, groups in _SUBJECTS.items()
 }
 
 FAQ_KEYS = frozenset(_SUBJECTS)

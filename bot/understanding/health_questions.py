@@ -38,6 +38,8 @@ _HEALTH_WORDS = re.compile(
     r"|ibuprofen|tylenol|acetaminophen|paracetamol|aspirin|advil|motrin|aleve|naproxen|steroid|statin"
     r"|side\s*effect|interact|mix\s+with|with\s+alcohol|drink(?:ing)?\s+alcohol|smok|vap|caffeine"
     r"|test|scan|x-?ray|mri|ct\b|ultrasound|biopsy|blood\s*work|lab|result|reading|level|count|marker"
+    r"|iron|ferritin|ha?emoglobin|platelet|white\s+(?:blood\s+)?cell|red\s+(?:blood\s+)?cell|potassium|sodium"
+    r"|calcium|magnesium|creatinine|egfr|tsh\b|bilirubin|enzyme|protein|antibod"
     r"|surgery|operation|recovery|heal|scar|stitch|wound|physio|therapy|chemo|radiation|transplant"
     r"|hereditary|genetic|run\s+in\s+(?:the\s+)?famil|passed\s+down|inherit|risk\s+of|chance\s+of|curable"
     r"|cure|treat|prevent|normal\s+(?:range|level|for)|disease|disorder|syndrome|condition|illness|sick)"
@@ -75,6 +77,12 @@ _OPENING = re.compile(
 )
 
 
+# Someone's own case: "my", "I", "he" - the message may be telling a situation, not asking in general.
+_SOMEONES_CASE = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|me|my|mine|we|our|us|he|he's|his|him|she|she's|her|they're|their)\b", re.IGNORECASE
+)
+
+
 def is_question(text: str) -> bool:
     """A question mark, or a sentence that opens with a question word (SMS often has no "?")."""
     return "?" in text or bool(_OPENING.search(text.strip()))
@@ -102,3 +110,14 @@ def is_health_question(text: str, entity_types: Collection[str] = (), topics: Co
         and mentions_health(text, entity_types, topics)
         and not _SERVICE_WORDS.search(text)
     )
+
+
+def is_general_health_question(
+    text: str, entity_types: Collection[str] = (), topics: Collection[str] = ()
+) -> bool:
+    """A health question about nobody in particular ("is it true that sugar feeds cancer?").
+
+    The classifier may take one that names a condition for the person telling their diagnosis;
+    with nobody's case in it, it can only be a question.
+    """
+    return is_health_question(text, entity_types, topics) and not _SOMEONES_CASE.search(text)

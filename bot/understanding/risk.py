@@ -148,6 +148,23 @@ _EMERGENCY_PATTERNS = [
     r"\bfell\s+and\s+hit\s+(?:my|his|her)\s+head\b",
 ]
 
+# Emergency care under way now, and the person asks whether to wait or get another opinion first:
+# the brief's answer is do not delay emergency care, so this is an emergency in every wording.
+_EMERGENCY_CARE_NOW = re.compile(
+    r"\b(?:(?:in|at|to)\s+(?:the\s+)?(?:er|e\.r\.|emergency\s+(?:room|department|dept)|ed\b|a&e|icu|intensive\s+care"
+    r"|trauma\s+(?:center|centre|bay|unit))|(?:emergency|urgent|immediate)\s+(?:surgery|operation|c-?section)"
+    r"|(?:operate|surgery|operation)\s+(?:right\s+)?(?:now|tonight|immediately|right\s+away|within\s+(?:the|an)\s+hour"
+    r"|in\s+(?:the\s+next\s+)?(?:an?|one|two|few|\d+)\s+hours?)|ruptur\w*|burst\s+(?:appendix|aneurysm)"
+    r"|bleed(?:ing)?\s+(?:on|in)\s+(?:the|his|her|my)\s+brain|trauma\s+surgeon|asking\s+(?:us|me)\s+to\s+sign)",
+    _F,
+)
+_WAIT_FOR_OPINION = re.compile(
+    r"\b(?:wait|waiting|hold\s+off|delay|put\s+(?:it\s+)?off|take\s+(?:a|some|one)\s+(?:day|few\s+days|time)"
+    r"|second\s+opinion|2nd\s+opinion|another\s+(?:opinion|doctor|hospital|surgeon)|someone\s+else"
+    r"|before\s+(?:we|i)\s+(?:agree|sign|decide))\b",
+    _F,
+)
+
 _SELF_HARM = [re.compile(p, _F) for p in _SELF_HARM_PATTERNS]
 _EMERGENCY = [re.compile(p, _F) for p in _EMERGENCY_PATTERNS]
 
@@ -167,12 +184,23 @@ _NOW = re.compile(
     _F,
 )
 _PAST = re.compile(
-    r"\b(?:last\s+(?:week|month|year|night|time|spring|summer|fall|autumn|winter)|yesterday|ago"
+    r"\b(?:last\s+(?:week|month|year|night|time|spring|summer|fall|autumn|winter)|yesterday"
+    # "ten minutes ago" is now for a stroke; days ago is not
+    r"|(?:days?|weeks?|months?|years?|yrs?|decades?|a\s+while|long\s+time)\s+ago"
     r"|in\s+(?:19|20)\d\d|used\s+to|history\s+of|previously|back\s+in|before\s+(?:my|the|his|her)"
     r"|went\s+to|was\s+why|were\s+why|years?\s+back|a\s+while\s+back|that\s+time"
     r"|for\s+(?:a\s+few\s+|several\s+|many\s+)?(?:weeks|months|years))\b",
     _F,
 )
+# Self-harm long over, told as part of a history ("I attempted suicide when I was 19"): the crisis
+# reply is for now. Only unmistakable distance counts; "last week" is not history.
+_LONG_PAST = re.compile(
+    r"\b(?:when\s+(?:i|he|she)\s+was\s+(?:\d+|a\s+(?:teen|teenager|kid|child)|young|in\s+(?:high\s+school|college))"
+    r"|(?:years|decades)\s+ago|in\s+(?:19|20)\d\d|as\s+a\s+(?:teen|teenager|kid|child)|in\s+(?:high\s+school|college)"
+    r"|history\s+of|long\s+time\s+ago)\b",
+    _F,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|though|although|now)\b", _F)
 _INFO = re.compile(
     r"\b(?:side[\s\-]*effects?|risks?|chances?|cause[sd]?|causing|signs?\s+of|symptoms?|normal"
     r"|common|likely|what\s+if|if\s+(?:i|you|he|she|they|my)|in\s+case|how\s+do\s+(?:i|you)\s+know"
@@ -200,6 +228,8 @@ def detect_risk(text: str) -> str | None:
         return SELF_HARM
     if any(_flagged(pattern, text, emergency=True) for pattern in _EMERGENCY):
         return EMERGENCY
+    if _EMERGENCY_CARE_NOW.search(text) and _WAIT_FOR_OPINION.search(text) and not _PAST.search(text):
+        return EMERGENCY
     return None
 
 
@@ -212,8 +242,18 @@ def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:
                 continue
             if emergency and _is_not_happening(sentence.group(), before):
                 continue
+            if not emergency and _told_as_history(sentence.group(), match):
+                continue
             return True
     return False
+
+
+def _told_as_history(sentence: str, match: re.Match[str]) -> bool:
+    """The match's own clause places it long ago ("I tried to end my life years ago, and now ...")."""
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, match.start())]
+    ends = [m.start() for m in _CLAUSE_BREAK.finditer(sentence, match.end())]
+    clause = sentence[starts[-1] if starts else 0 : ends[0] if ends else len(sentence)]
+    return bool(_LONG_PAST.search(clause)) and not _NOW.search(clause)
 
 
 def _is_not_happening(sentence: str, before: str) -> bool:

@@ -118,8 +118,13 @@ def _journey(intent: str) -> str:
     return SAME_JOURNEY.get(intent, intent)
 
 
-def reading_of(tracker: dict[str, Any]) -> tuple[str, str]:
-    """(what the bot acted on, its first action) from the tracker of a one-message conversation."""
+def reading_of(tracker: dict[str, Any]) -> tuple[str, str, str]:
+    """(what the bot acted on, its first action, the outcome) from a one-message conversation's tracker.
+
+    The outcome is that of the first action of the turn that has one (a did-you-mean may follow a
+    greeting); a turn that set `handoff_active` brought in a person, whichever action did it (the
+    reply to "are you a bot?" does when the person asked for one).
+    """
     events = tracker.get("events") or []
     user_index = next(i for i, e in enumerate(events) if e.get("event") == "user")
     parse = events[user_index].get("parse_data") or {}
@@ -127,15 +132,16 @@ def reading_of(tracker: dict[str, Any]) -> tuple[str, str]:
     if intent == "faq":
         selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         intent = selected.get("intent_response_key") or intent
-    action = next(
-        (
-            e.get("name")
-            for e in events[user_index + 1 :]
-            if e.get("event") == "action" and e.get("name") not in ("action_listen", None)
-        ),
-        "",
-    )
-    return intent, action
+    actions, handed_off = [], False
+    for event in events[user_index + 1 :]:
+        if event.get("event") == "action":
+            if event.get("name") == "action_listen":
+                break
+            actions.append(event.get("name") or "")
+        elif event.get("event") == "slot" and event.get("name") == "handoff_active" and event.get("value") is True:
+            handed_off = True
+    outcome = next((OUTCOME_OF_ACTION[a] for a in actions if a in OUTCOME_OF_ACTION), None)
+    return intent, actions[0] if actions else "", outcome or ("handoff" if handed_off else "journey")
 
 
 def outcome_of(action: str) -> str:
@@ -191,8 +197,7 @@ def run(
     def one(case: Case) -> Result:
         sender = f"eval-{uuid.uuid4().hex}"
         say(sender, case.text)
-        acted_on, action = reading_of(tracker(sender))
-        return Result(case, acted_on, action, outcome_of(action))
+        return Result(case, *reading_of(tracker(sender)))
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, cases))

@@ -179,7 +179,7 @@ def test_asking_for_the_words_gets_the_scripts(tmp_path: Path, guess: tuple[str,
     assert parsed[INTENT] == {"name": "ask_doctor", "confidence": 1.0}
 
 
-@pytest.mark.parametrize("task", ["doctor_pushback", "add_question", "request_records"])
+@pytest.mark.parametrize("task", ["doctor_pushback", "edit_question", "request_records"])
 def test_a_task_that_mentions_asking_the_doctor_keeps_its_intent(tmp_path: Path, task: str) -> None:
     parsed = pipeline(tmp_path, classified("how do i ask for a second opinion now that he refused", (task, 0.9)))
 
@@ -223,3 +223,39 @@ def test_an_faq_answer_about_the_subject_stands(tmp_path: Path) -> None:
     message = with_faq_answer(classified("do they have to give me my chart for free", ("faq", 0.9)), "faq/records_fees")
 
     assert pipeline(tmp_path, message)[INTENT] == {"name": "faq", "confidence": 0.9}
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "becomes"),
+    [
+        ("what does it mean if my ferritin is low", "care_complaint", "medical_advice"),
+        ("how long will the swelling last after a tummy tuck", "billing_dispute", "medical_advice"),
+        ("can you explain how this all works", "insurance_denial", "nlu_fallback"),
+        ("is walking good for arthritis?", "add_question", "medical_advice"),
+    ],
+)
+def test_a_hand_off_or_a_task_the_message_does_not_ask_for_is_dropped(
+    tmp_path: Path, text: str, guess: str, becomes: str
+) -> None:
+    assert pipeline(tmp_path, classified(text, (guess, 0.9)))[INTENT]["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the ER doctor was rude and sent my mom home without a scan", "care_complaint"),
+        ("I got charged twice for the same MRI", "billing_dispute"),
+        ("Aetna denied the PET scan my oncologist ordered", "insurance_denial"),
+        ("add this to my list: is walking good for arthritis?", "add_question"),
+    ],
+)
+def test_a_hand_off_or_a_task_the_message_asks_for_stands(tmp_path: Path, text: str, intent: str) -> None:
+    assert pipeline(tmp_path, classified(text, (intent, 0.9)))[INTENT]["name"] == intent
+
+
+def test_a_general_health_question_read_as_telling_a_diagnosis_gets_the_boundary(tmp_path: Path) -> None:
+    general = with_condition(classified("can diabetes cause blurry vision?", ("inform", 0.9)))
+    own_case = with_condition(classified("my dad has diabetes and his vision is blurry, what now?", ("inform", 0.9)))
+
+    assert pipeline(tmp_path, general)[INTENT]["name"] == "medical_advice"
+    assert pipeline(tmp_path, own_case)[INTENT]["name"] == "inform"

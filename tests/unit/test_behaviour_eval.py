@@ -55,7 +55,22 @@ def test_reading_takes_the_selected_faq_answer_and_the_first_real_action() -> No
         ]
     }
 
-    assert reading_of(tracker) == ("faq/medicare", "utter_faq")
+    assert reading_of(tracker) == ("faq/medicare", "utter_faq", "journey")
+
+
+def test_a_turn_that_brings_in_a_person_is_a_handoff_whichever_action_did_it() -> None:
+    tracker = {
+        "events": [
+            {"event": "user", "parse_data": {"intent": {"name": "bot_challenge"}}},
+            {"event": "action", "name": "action_bot_challenge"},
+            {"event": "slot", "name": "handoff_active", "value": True},
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "parse_data": {"intent": {"name": "affirm"}}},
+            {"event": "action", "name": "action_emergency"},
+        ]
+    }
+
+    assert reading_of(tracker) == ("bot_challenge", "action_bot_challenge", "handoff")
 
 
 def test_summary_names_every_missed_target() -> None:
