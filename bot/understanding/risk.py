@@ -151,11 +151,17 @@ _EMERGENCY_PATTERNS = [
 # Emergency care under way now, and the person asks whether to wait or get another opinion first:
 # the brief's answer is do not delay emergency care, so this is an emergency in every wording.
 _EMERGENCY_CARE_NOW = re.compile(
-    r"\b(?:(?:in|at|to)\s+(?:the\s+)?(?:er|e\.r\.|emergency\s+(?:room|department|dept)|ed\b|a&e|icu|intensive\s+care"
+    r"\b(?:(?:in|at)\s+(?:the\s+)?(?:er|e\.r\.|emergency\s+(?:room|department|dept)|ed\b|a&e|icu|intensive\s+care"
     r"|trauma\s+(?:center|centre|bay|unit))|(?:emergency|urgent|immediate)\s+(?:surgery|operation|c-?section)"
     r"|(?:operate|surgery|operation)\s+(?:right\s+)?(?:now|tonight|immediately|right\s+away|within\s+(?:the|an)\s+hour"
     r"|in\s+(?:the\s+next\s+)?(?:an?|one|two|few|\d+)\s+hours?)|ruptur\w*|burst\s+(?:appendix|aneurysm)"
     r"|bleed(?:ing)?\s+(?:on|in)\s+(?:the|his|her|my)\s+brain|trauma\s+surgeon|asking\s+(?:us|me)\s+to\s+sign)",
+    _F,
+)
+# "what counts as an emergency?", "when should you go to the ER": asking about emergencies in general.
+_GENERAL_QUESTION = re.compile(
+    r"\b(?:what\s+counts|how\s+do\s+(?:i|you|we)\s+(?:know|tell)|when\s+(?:should|do)\s+(?:i|you|we)|what\s+if|in\s+general"
+    r"|is\s+it\s+(?:ever|usually))\b",
     _F,
 )
 _WAIT_FOR_OPINION = re.compile(
@@ -228,7 +234,12 @@ def detect_risk(text: str) -> str | None:
         return SELF_HARM
     if any(_flagged(pattern, text, emergency=True) for pattern in _EMERGENCY):
         return EMERGENCY
-    if _EMERGENCY_CARE_NOW.search(text) and _WAIT_FOR_OPINION.search(text) and not _PAST.search(text):
+    if (
+        _EMERGENCY_CARE_NOW.search(text)
+        and _WAIT_FOR_OPINION.search(text)
+        and not _PAST.search(text)
+        and not _GENERAL_QUESTION.search(text)
+    ):
         return EMERGENCY
     return None
 

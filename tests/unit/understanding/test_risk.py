@@ -147,9 +147,10 @@ def test_self_harm_wins_over_emergency() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "we're at the ER, they say her appendix burst and want to operate tonight - should we wait for another surgeon?",
-        "my father is in intensive care with a bleed in the brain and they want us to sign for surgery, can we hold off "
-        "for a second opinion",
+        "we're at the ER, they say her appendix burst and want to operate tonight - "
+        "should we wait for another surgeon?",
+        "my father is in intensive care with a bleed in the brain and they want us to sign for surgery, "
+        "can we hold off for a second opinion",
         "They're prepping my wife for an emergency c-section right now. Is there time to get someone else to look?",
         "Dad's speech went slurred and his right arm went limp twenty minutes ago",
     ],
@@ -166,6 +167,7 @@ def test_emergency_care_under_way_is_an_emergency_even_told_as_a_question(text: 
         "I tried to take my own life years ago and I'm in a good place now; my psychiatrist wants to change my meds",
         "she had a seizure three days ago and the neurologist wants her on medication",
         "when I was a teenager I used to cut myself. Now I'm 35 and getting a second opinion on my thyroid",
+        "how do you know when to go to the emergency room rather than wait for your own doctor?",
     ],
 )
 def test_history_is_not_an_emergency_or_a_crisis(text: str) -> None:

@@ -1,0 +1,60 @@
+"""The intent holds (bot.understanding.intent_holds): when what a message says outranks the guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.intent_holds import UNSURE, Reading, hold
+
+
+def reading(text: str, intent: str, **kwargs: object) -> Reading:
+    return Reading(text=text, intent=intent, classified=kwargs.pop("classified", intent), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "expected"),
+    [
+        # risk first, whatever the guess
+        ("my mother collapsed and isn't responding", "greet", "medical_emergency"),
+        ("i just want to die", "human_handoff", "crisis_self_harm"),
+        # a person asked for, angry or not
+        ("this is pointless, put me through to a real person", "bot_challenge", "human_handoff"),
+        ("is there a human I can talk to?", UNSURE, "human_handoff"),
+        # the request after the story
+        ("My daughter is 9 and the ENT wants to take out her tonsils and adenoids. Should we get another opinion?",
+         "faq", "start_assessment"),
+        ("Surgeon says my husband needs a valve replacement soon. Can you help me figure out if we should get "
+         "another doctor to look?", "medical_advice", "start_assessment"),
+        # records told at length
+        ("Hospital is Lakeside General, doctor is Dr. Ferris. I need my echo report and the cath films sent to "
+         "the cardiologist I'm seeing next week.", UNSURE, "request_records"),
+        ("I asked Brookside for my biopsy slides three weeks ago and still haven't heard a thing", UNSURE,
+         "records_status"),
+        # health questions
+        ("does coffee raise blood pressure", UNSURE, "medical_advice"),
+        ("does coffee raise blood pressure", "faq", "medical_advice"),
+        # hand-offs only when the message says so
+        ("how long do stitches stay in after a c-section", "care_complaint", "medical_advice"),
+        ("tell me more", "billing_dispute", UNSURE),
+    ],
+)
+def test_holds(text: str, guess: str, expected: str) -> None:
+    assert hold(reading(text, guess)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("I'd like a second opinion on my knee surgery", "start_assessment"),
+        ("the billing office charged me twice", "billing_dispute"),
+        ("please save this for my oncologist: is the tumour shrinking?", "add_question"),
+        ("how can I make sure my family can help", "faq"),
+    ],
+)
+def test_what_the_classifier_got_right_stands(text: str, guess: str) -> None:
+    faq_answer = "faq/family_help" if guess == "faq" else ""
+    assert hold(reading(text, guess, faq_answer=faq_answer)) is None
+
+
+def test_an_faq_about_another_subject_is_unsure() -> None:
+    assert hold(reading("how many days until the office opens", "faq", faq_answer="faq/records_time")) == UNSURE
