@@ -37,7 +37,7 @@ EMERGENCY = "emergency"
 
 _F = re.IGNORECASE
 _APOS = "['\u2019]?"
-_CANT = rf"(?:can{_APOS}t|cannot|can\s+not|cant|unable\s+to|could\s*n{_APOS}t|barely|hardly)"
+_CANT = rf"(?:can{_APOS}t|cannot|can\s+not|cant|cnt|cn{_APOS}t|unable\s+to|could\s*n{_APOS}t|barely|hardly)"
 _WONT = rf"(?:won{_APOS}t|wont|will\s+not|doesn{_APOS}t|does\s+not|isn{_APOS}t)"
 _SELF = r"(?:my\s*self|myself|himself|herself|themselves|themself|ourselves)"
 _WHOSE = r"(?:my|his|her|their|our)"
@@ -47,7 +47,25 @@ _SELF_HARM_PATTERNS = [
     r"\bsuicid\w*",
     r"\bsewer\s*slide\b",
     rf"\b(?:kill|killing|kil|hang|hanging|hurt|hurting|harm|harming|cut|cutting|shoot|shooting"
-    rf"|poison|poisoning|drown|drowning|starve|starving)\s+{_SELF}\b",
+    rf"|poison|poisoning|drown|drowning|starve|starving|burn|burned|burnt|burning|hit|hitting|scratch|scratching)"
+    rf"\s+{_SELF}\b",
+    rf"\b(?:i{_APOS}m|im|i\s+am|been|keep|started|start)\s+(?:cutting|burning)\b(?!\s+(?:back|down|out|the|my\s+hair|costs?))",
+    # where a person stands, and what they look up
+    r"\b(?:edge|ledge|top)\s+of\s+(?:the|a|this)\s+(?:\w+\s+){0,3}?(?:roof|bridge|building|cliff|balcony|garage|overpass|deck|tower|dam)\b",
+    r"\bstanding\s+on\s+(?:the|a)\s+(?:\w+\s+)?(?:bridge|roof|ledge|tracks)\b",
+    r"\bhow\s+many\s+(?:of\s+)?(?:my\s+|his\s+|her\s+|the\s+)?(?:\w+\s+){0,2}?(?:pills|tablets|meds|capsules)\s+"
+    r"(?:it\s+)?(?:would|will|does|to)\s+(?:it\s+)?(?:take|kill)\b",
+    # saying goodbye, being a burden, not being here
+    rf"\b(?:won{_APOS}t|wont|will\s+not|not\s+going\s+to)\s+be\s+a\s+burden\b",
+    r"\b(?:got|has|have|had|took|taking|holding)\s+(?:out\s+)?(?:his|her|my|their|a)\s+(?:gun|rifle|pistol|firearm)"
+    r"(?:\s+out)?\b",
+    rf"\b(?:don{_APOS}t|dont|do\s+not)\s+(?:plan|intend|expect)\s+(?:on|to)\s+(?:being|be)\s+(?:here|around|alive)\b",
+    rf"\b(?:won{_APOS}t|wont|will\s+not)\s+be\s+(?:here|around|alive)\s+(?:by\s+then|much\s+longer|anymore|for\s+long)\b",
+    r"\b(?:texted|sent|said|wrote|posted|messaged)\s+(?:me\s+|us\s+|everyone\s+)?(?:a\s+)?goodbye\b",
+    r"\b(?:tonight|today)\s+(?:is|will\s+be)\s+(?:my|her|his|their)\s+last\s+(?:night|day)\b",
+    r"\bgiv(?:e|ing|en)\s+away\s+(?:all\s+)?(?:my|her|his|their)\s+(?:things|stuff|belongings|possessions)\b",
+    r"\b(?:look|looks|seem|seems)\s+like\s+an\s+accident\b",
+    r"\b(?:no\s+one|nobody)\s+would\s+(?:even\s+)?(?:notice|care|miss\s+me)\b",
     r"\bunalive\w*",
     r"\bkms\b",
     r"\bself[\s\-]*harm\w*",
@@ -71,7 +89,7 @@ _SELF_HARM_PATTERNS = [
     r"\bnobody\s+would\s+(?:miss|care\s+if)\b",
     r"\bno\s+(?:way\s+out|one\s+would\s+miss)\b",
     rf"\b(?:don{_APOS}t|dont|can{_APOS}t|cant)\s+see\s+(?:a|any)\s+way\s+out\b",
-    r"\bdisappear\s+(?:for\s+good|forever)\b",
+    r"\bdisappear\w*\s+(?:for\s+good|forever)\b",
     r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:all|a\s+bottle|the\s+whole\s+bottle)"
     r"\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+)?(?:pills|meds|medication|medicine|tablets)\b",
     r"\b(?:overdos\w*|od|pills|jump\w*)\b[^.!?]*\b(?:on\s+purpose|intentionally|deliberately"
@@ -94,6 +112,8 @@ _SELF_HARM_PATTERNS = [
 _EMERGENCY_PATTERNS = [
     # chest
     r"\bchest\s+(?:pains?|pressure|tightness|hurts?|hurting|is\s+(?:hurting|tight|heavy))\b",
+    r"\bchest\s+(?:has\s+been|'s\s+been|been|keeps?|started|is\s+still)\s+(?:hurting|aching|tight|burning|pounding)\b",
+    r"\b(?:gripping|clutching|grabbing|holding)\s+(?:his|her|my|their)\s+chest\b",
     r"\b(?:pain|pressure|tightness)\s+in\s+(?:my|his|her|the)\s+chest\b",
     r"\b(?:crushing|tight|heavy)\s+chest\b",
     r"\bhaving\s+a\s+heart\s+attack\b",
@@ -104,11 +124,15 @@ _EMERGENCY_PATTERNS = [
     r"\bhard\s+(?:to|time)\s+breath(?:e|ing)?\b",
     rf"\b(?:not|isn{_APOS}t|stopped|stop)\s+breathing\b",
     r"\b(?:turning|turned|going)\s+blue\b",
-    r"\b(?:throat|tongue|lips?)\s+(?:is\s+|are\s+)?(?:closing|swelling|swollen)\b",
+    r"\b(?:throat|tongue|lips?)\s+(?:is\s+|are\s+|feels?\s+)?(?:closing|swelling|swollen|tingl\w*|tight)\b",
+    r"\b(?:brth|breth|breathe?)\b[^.!?]{0,40}\b(?:inhaler|puffer)\s+(?:not|isn'?t|is\s+not|doesn'?t|didn'?t)\b",
+    r"\b(?:inhaler|puffer)\s+(?:is\s+)?(?:not|isn'?t|doesn'?t|didn'?t)\s+(?:help|work)",
+    r"\bhives\b[^.!?]{0,60}\b(?:faint|dizzy|throat|breath|swell)",
+    r"\b(?:stung|sting|bee|wasp|peanuts?|nuts?|shellfish)\b[^.!?]{0,60}\b(?:throat|can'?t\s+breathe|faint|passing\s+out)",
     r"\bchoking\b(?!\s+up)",
     # stroke signs
     r"\bhaving\s+a\s+stroke\b",
-    r"\bface\s+(?:is\s+)?(?:droop\w*|drooping|numb|looks?\s+weird)|\bdroop(?:y|ing)\s+face\b|\bface\s+is\s+droopy\b",
+    r"\bface\s+(?:is\s+|went\s+|looks?\s+|got\s+)?(?:droop\w*|drooping|numb|lopsided|crooked|uneven|weird)|\bdroop(?:y|ing)\s+face\b|\bface\s+is\s+droopy\b",
     r"\bone\s+side\s+of\s+(?:my|his|her|their|the)\s+(?:face|body)\b",
     r"\b(?:left|right)\s+side\s+of\s+(?:my|his|her|the)\s+body\b",
     r"\bslurr?(?:ed|ing)\s+(?:speech|words|(?:my|his|her|their)\s+words)\b|\bspeech\s+is\s+slurred\b",
@@ -116,6 +140,7 @@ _EMERGENCY_PATTERNS = [
     rf"\b{_CANT}\s+(?:lift|raise|move|feel)\s+(?:{_WHOSE}|the)\s+(?:arm|leg|left|right)",
     r"\b(?:arm|leg)\s+(?:is\s+|feels\s+|went\s+|goes\s+)?(?:numb|weak|limp|dead)\b",
     rf"\b{_CANT}\s+(?:smile|talk|speak)\s+(?:on\s+one\s+side|properly|at\s+all|anymore)?",
+    rf"\b{_CANT}\s+(?:hold|grip|lift)\s+(?:a|her|his|my|the|their)\s+(?:cup|glass|fork|spoon|phone|pen|mug)\b",
     r"\bworst\s+headache\b",
     # bleeding
     rf"\bbleeding\s+(?:{_WONT}\s+stop|a\s+lot|heavily|badly|everywhere|profusely|out)\b",
@@ -142,6 +167,23 @@ _EMERGENCY_PATTERNS = [
     r"\b(?:elephant|weight|something\s+heavy)\s+(?:is\s+)?(?:sitting\s+)?on\s+(?:my|his|her)\s+chest\b",
     # other
     r"\bfever\s+of\s+10[3-9]",
+    r"\b10[3-9](?:\.\d)?\s*(?:°|degrees?|deg)?\s*f?\s+(?:fever|temp)",
+    r"\b(?:temp|temperature|fever)\s+(?:is\s+|of\s+|at\s+|says\s+)?10[3-9]\b",
+    # a fever in a baby under three months, or with chemotherapy (the brief's "call if" fever)
+    r"\b(?:newborn|infant|(?:\d|one|two|three|four|five|six|seven|eight)\s*(?:-|\s)?(?:weeks?|wks?|days?)\s*(?:-|\s)?old)\b"
+    r"[^.!?]{0,80}\b(?:fever|temp\w*|hard\s+to\s+wake|won'?t\s+wake|limp|floppy)",
+    r"\b(?:on|having|getting|after)\s+chemo\w*\b[^.!?]{0,80}\bfever\b|\bfever\b[^.!?]{0,60}\bchills\b",
+    # swallowed something dangerous
+    r"\b(?:swallow\w*|ate|eaten|drank|drunk)\s+(?:a|an|one|some|the|two|2)?\s*(?:of\s+(?:those|these|the)\s+)?"
+    r"(?:little\s+|small\s+|tiny\s+)?(?:button\s+batter\w*|batter(?:y|ies)|magnets?|bleach|poison\w*|detergent\s+pods?|"
+    r"laundry\s+pods?|drain\s+cleaner|antifreeze|chemicals?)\b",
+    # a head injury with a warning sign
+    r"\bhit\s+(?:his|her|my|their)\s+head\b[^.!?]{0,80}\b(?:vomit\w*|throw\w*\s+up|confus\w*|drows\w*|sleepy"
+    r"|won'?t\s+wake|pass\w*\s+out|not\s+making\s+sense)",
+    # low blood sugar with confusion, a blood pressure in crisis
+    r"\b(?:diabet\w*|insulin|sugar|glucose|meter|type\s*[12]|t[12]d)\b[^.!?]{0,80}\b(?:confus\w*|not\s+making\s+sense|unresponsive"
+    r"|passing\s+out)",
+    r"\b(?:1[89]\d|2\d\d)\s*/\s*(?:1[2-9]\d)\b",
     r"\bsevere\s+allergic\s+reaction\b|\banaphyla\w*",
     r"\b(?:call(?:ing)?|dial(?:ing)?)\s+911\b|\bneed\s+an?\s+ambulance\b",
     r"\bheart\s+is\s+racing\b[^.!?]*\bpass\s+out\b",
@@ -152,7 +194,7 @@ _EMERGENCY_PATTERNS = [
 # the brief's answer is do not delay emergency care, so this is an emergency in every wording.
 _EMERGENCY_CARE_NOW = re.compile(
     r"\b(?:(?:in|at)\s+(?:the\s+)?(?:er|e\.r\.|emergency\s+(?:room|department|dept)|ed\b|a&e|icu|intensive\s+care"
-    r"|trauma\s+(?:center|centre|bay|unit))|(?:emergency|urgent|immediate)\s+(?:surgery|operation|c-?section)"
+    r"|trauma\s+(?:center|centre|bay|unit))|(?:paramedics|ems|emts?|the\s+ambulance)\s+(?:are|is)\s+(?:here|outside|on)|(?:emergency|urgent|immediate)\s+(?:surgery|operation|c-?section)"
     r"|(?:operate|surgery|operation)\s+(?:right\s+)?(?:now|tonight|immediately|right\s+away|within\s+(?:the|an)\s+hour"
     r"|in\s+(?:the\s+next\s+)?(?:an?|one|two|few|\d+)\s+hours?)|ruptur\w*|burst\s+(?:appendix|aneurysm)"
     r"|bleed(?:ing)?\s+(?:on|in)\s+(?:the|his|her|my)\s+brain|trauma\s+surgeon|asking\s+(?:us|me)\s+to\s+sign)",
@@ -160,12 +202,13 @@ _EMERGENCY_CARE_NOW = re.compile(
 )
 # "what counts as an emergency?", "when should you go to the ER": asking about emergencies in general.
 _GENERAL_QUESTION = re.compile(
-    r"\b(?:what\s+counts|how\s+do\s+(?:i|you|we)\s+(?:know|tell)|when\s+(?:should|do)\s+(?:i|you|we)|what\s+if|in\s+general"
+    r"\b(?:what\s+counts|how\s+do\s+(?:i|you|we)\s+(?:know|tell)|what\s+if|in\s+general"
+    r"|when\s+(?:should|do|does|would)\s+(?:i|you|we|someone|somebody|a\s+person|people|they|one)"
     r"|is\s+it\s+(?:ever|usually))\b",
     _F,
 )
 _WAIT_FOR_OPINION = re.compile(
-    r"\b(?:wait|waiting|hold\s+off|delay|put\s+(?:it\s+)?off|take\s+(?:a|some|one)\s+(?:day|few\s+days|time)"
+    r"\b(?:wait|waiting|weighs?\s+in|hold\s+off|delay|put\s+(?:it\s+)?off|take\s+(?:a|some|one)\s+(?:day|few\s+days|time)"
     r"|second\s+opinion|2nd\s+opinion|another\s+(?:opinion|doctor|hospital|surgeon)|someone\s+else"
     r"|before\s+(?:we|i)\s+(?:agree|sign|decide))\b",
     _F,
@@ -189,6 +232,12 @@ _NOW = re.compile(
     rf"|am\s+having|i{_APOS}m\s+having|im\s+having|he{_APOS}s\s+having|she{_APOS}s\s+having)\b",
     _F,
 )
+# Unmistakably now: what a general question about emergencies does not say.
+_RIGHT_NOW = re.compile(
+    r"\b(?:right\s+now|just\s+now|now|currently|at\s+the\s+moment|tonight|today|this\s+(?:minute|morning|afternoon"
+    r"|evening)|started|suddenly|still|help|911|ambulance)\b",
+    _F,
+)
 _PAST = re.compile(
     r"\b(?:last\s+(?:week|month|year|night|time|spring|summer|fall|autumn|winter)|yesterday"
     # "ten minutes ago" is now for a stroke; days ago is not
@@ -201,9 +250,15 @@ _PAST = re.compile(
 # Self-harm long over, told as part of a history ("I attempted suicide when I was 19"): the crisis
 # reply is for now. Only unmistakable distance counts; "last week" is not history.
 _LONG_PAST = re.compile(
-    r"\b(?:when\s+(?:i|he|she)\s+was\s+(?:\d+|a\s+(?:teen|teenager|kid|child)|young|in\s+(?:high\s+school|college))"
+    r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:\d+|a\s+few|several|many|two|three)\s+(?:months|years)\s+ago"
+    r"|when\s+(?:i|he|she)\s+was\s+(?:\d+|a\s+(?:teen|teenager|kid|child)|young|in\s+(?:high\s+school|college))"
     r"|(?:years|decades)\s+ago|in\s+(?:19|20)\d\d|as\s+a\s+(?:teen|teenager|kid|child)|in\s+(?:high\s+school|college)"
     r"|history\s+of|long\s+time\s+ago)\b",
+    _F,
+)
+_ABOUT_SELF_HARM_IN_GENERAL = re.compile(
+    r"\b(?:side[\s-]*effects?|known\s+to\s+cause|risk\s+of|rates?|statistics?|how\s+common|common\s+(?:after|among|in|with)"
+    r"|percentage|more\s+likely|warning\s+signs)\b",
     _F,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|though|although|now)\b", _F)
@@ -222,6 +277,10 @@ _SUBJECT_BEFORE = re.compile(
 # "if I", "what if she": a hypothetical, not a description.
 _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:if|whether|when|once)\s+(?:i|he|she|they|we|my\s+\w+)(?:\s+\w+){0,2}\s*$", _F
+)
+# "if someone is having a stroke": anybody at all, which is a general question.
+_ANYONE_BEFORE = re.compile(
+    r"\b(?:if|whether|when|once)\s+(?:someone|somebody|a\s+person|you|people|one|anyone)(?:\s+\w+){0,2}\s*$", _F
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", _F)
 
@@ -253,10 +312,17 @@ def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:
                 continue
             if emergency and _is_not_happening(sentence.group(), before):
                 continue
-            if not emergency and _told_as_history(sentence.group(), match):
+            if not emergency and (
+                _told_as_history(sentence.group(), match) or _asks_in_general(sentence.group(), before)
+            ):
                 continue
             return True
     return False
+
+
+def _asks_in_general(sentence: str, before: str) -> bool:
+    """A question about suicide as a side effect or a statistic, with nobody described as having it."""
+    return bool(_ABOUT_SELF_HARM_IN_GENERAL.search(sentence)) and not _SUBJECT_BEFORE.search(before)
 
 
 def _told_as_history(sentence: str, match: re.Match[str]) -> bool:
@@ -269,6 +335,8 @@ def _told_as_history(sentence: str, match: re.Match[str]) -> bool:
 
 def _is_not_happening(sentence: str, before: str) -> bool:
     """A past event or a general question, with nothing saying it is happening now."""
+    if (_ANYONE_BEFORE.search(before) or _GENERAL_QUESTION.search(sentence)) and not _RIGHT_NOW.search(sentence):
+        return True
     if _NOW.search(sentence):
         return False
     if _PAST.search(sentence):

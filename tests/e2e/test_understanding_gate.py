@@ -36,7 +36,7 @@ def _evaluate(stack: Stack, path: Path, *, list_errors: bool) -> tuple[behaviour
 @pytest.fixture(scope="module")
 def measured(stack: Stack) -> dict[str, behaviour.Summary]:
     summaries, reports = [], []
-    for path, list_errors in ((behaviour.BLIND_SET, False), (behaviour.DEV_SET, True)):
+    for path, list_errors in behaviour.SETS:
         if path.exists():
             summary, text = _evaluate(stack, path, list_errors=list_errors)
             summaries.append(summary)

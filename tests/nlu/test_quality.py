@@ -47,6 +47,7 @@ def _examples(path: Path) -> list[str]:
 # The development set has the same format and provenance; its errors may be read (tests/nlu/behaviour.py).
 EXTERNAL_SET = ROOT / "tests/nlu/external.yml"
 DEV_SET = ROOT / "tests/nlu/dev.yml"
+SAFETY_DEV_SET = ROOT / "tests/nlu/safety_dev.yml"
 
 
 def _external_examples(path: Path = EXTERNAL_SET) -> list[str]:
@@ -70,6 +71,7 @@ def test_no_test_message_is_trained_on() -> None:
     sets = {name: _examples(path) for name, path in TEST_SETS.items() if path.is_file()}
     sets["external"] = _external_examples()
     sets["dev"] = _external_examples(DEV_SET)
+    sets["safety_dev"] = _external_examples(SAFETY_DEV_SET)
     for name, texts in sets.items():
         for text in texts:
             words = _words(text)

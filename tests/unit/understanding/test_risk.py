@@ -172,3 +172,51 @@ def test_emergency_care_under_way_is_an_emergency_even_told_as_a_question(text: 
 )
 def test_history_is_not_an_emergency_or_a_crisis(text: str) -> None:
     assert detect_risk(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's clutching his chest and sweating buckets, do we wait for his cardiology appt monday?",
+        "my 3 week old has a temp of 100.8 and won't wake up for feeds",
+        "Mum is on chemo and just spiked a fever with chills, can it wait till the clinic opens?",
+        "my little one swallowed a magnet about ten minutes ago",
+        "grandpa hit his head on the curb and now he keeps throwing up",
+        "cnt breath, inhaler isnt helping",
+        "she's type 1, shaky and not making sense, meter reads 41",
+        "the paramedics are here but we want to wait for her oncologist to weigh in",
+        "reading says 210/125 and my head is pounding",
+        "his face looks lopsided and he can't hold his fork",
+    ],
+)
+def test_emergencies_told_plainly_or_in_shorthand(text: str) -> None:
+    assert detect_risk(text) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been cutting again tonight",
+        "I'm up on the top of the parking deck by the hospital",
+        "I've been researching how many of my oxy pills it would take",
+        "my brother keeps saying he won't be a burden much longer and he took his rifle out",
+        "I don't plan on being around for the follow-up",
+        "my aunt posted a goodbye on facebook and isn't picking up",
+        "no one would even notice if I was gone",
+    ],
+)
+def test_crises_told_indirectly(text: str) -> None:
+    assert detect_risk(text) == SELF_HARM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what should you do if someone is having a seizure?",
+        "when should a person on chemo call about a fever?",
+        "is depression with suicidal thoughts a common side effect of interferon?",
+        "my son hurt himself two years ago and he's thriving now; his psychiatrist wants to change his dose",
+    ],
+)
+def test_general_questions_and_history_are_not_alarms(text: str) -> None:
+    assert detect_risk(text) is None
