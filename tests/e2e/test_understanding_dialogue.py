@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.e2e.harness import Stack
 from tests.e2e.test_journeys import click, new_sender, summary, text_of
 from tests.e2e.test_sms import choices, conversation, fakes, new_number, sent, settle, text_and_wait
@@ -159,11 +157,6 @@ def test_a_medicine_question_after_a_story_gets_the_boundary_and_only_the_questi
     assert [q["text"] for q in summary(stack, sender)["questions"]] == ["Is the methotrexate doing that?"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 11): inside the assessment this message is read as an answer, not as an "
-    "emergency (bot.understanding.risk finds no risk in it; the classifier does not say medical_emergency)",
-)
 def test_emergency_care_now_with_a_question_about_waiting_says_do_not_delay(stack: Stack) -> None:
     sender = new_sender("emergency-question")
     stack.say(sender, "should I get a second opinion")

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from tests.nlu.behaviour import Case, Result, Targets, outcome_of, reading_of, summarise, verdict
+import pytest
+import yaml
+
+from tests.nlu.behaviour import (
+    BLIND_SET,
+    DEV_SET,
+    ROOT,
+    SAFETY_DEV_SET,
+    Case,
+    Result,
+    Targets,
+    load_cases,
+    outcome_of,
+    reading_of,
+    summarise,
+    verdict,
+)
 
 
 def case(expect: str, intent: str = "medical_advice", kind: str = "k") -> Case:
@@ -90,3 +106,15 @@ def test_summary_names_every_missed_target() -> None:
         "1 health questions without the boundary",
     ]
     assert summarise("set", results[1:2]).failures(Targets()) == []
+
+
+@pytest.mark.parametrize("path", [BLIND_SET, DEV_SET, SAFETY_DEV_SET])
+def test_every_label_of_the_blind_sets_is_one_the_bot_knows(path: Path) -> None:
+    """A label the domain does not have can never be right: the set would score the writer, not the bot."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
+    faqs = {name.removeprefix("utter_") for name in domain["responses"] if name.startswith("utter_faq/")}
+
+    unknown = {case.intent for case in load_cases(path)} - intents - faqs
+
+    assert not unknown

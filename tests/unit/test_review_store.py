@@ -122,6 +122,7 @@ def test_newest_first_and_paged(database: str) -> None:
 
 @pytest.mark.asyncio
 async def test_the_fallback_action_keeps_the_message(database: str) -> None:
+    """Two plausible readings: the person is asked "did you mean ...?", and the message is kept for review."""
     tracker = make_tracker(f"my MRN is 12345678 and {MARKER}", "nlu_fallback", sender=SENDER)
     tracker.latest_message["intent_ranking"] = [{"name": name, "confidence": c} for name, c in RANKING]
 
@@ -129,7 +130,7 @@ async def test_the_fallback_action_keeps_the_message(database: str) -> None:
 
     [row] = repository.list_unclear_messages()
     assert row["text"] == f"my MRN is <number> and {MARKER}"
-    assert row["kind"] == "fallback" and row["readings"] == [("request_records", 0.44), ("faq", 0.41)]
+    assert row["kind"] == "did_you_mean" and row["readings"] == [("request_records", 0.44), ("faq", 0.41)]
 
 
 # --- labels and export -----------------------------------------------------------------------
