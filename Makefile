@@ -35,7 +35,7 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 
 .PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify export-review audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
-	test-postgres eval bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
+	test-postgres eval eval-behaviour bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -148,6 +148,9 @@ EVAL_FOLDS ?= 5
 
 eval: $(MODEL) ## NLU report: test sets, $(EVAL_FOLDS)-fold CV, targets (results/eval/report.md; EVAL_FOLDS=0 skips CV)
 	$(PY) -m tests.nlu.evaluate --model $(MODEL) --folds $(EVAL_FOLDS) --out results/eval
+
+eval-behaviour: $(MODEL) ## What the bot does with the blind sets' first messages, through the real stack (results/behaviour/)
+	$(PY) -m pytest tests/e2e/test_understanding_gate.py -s -q
 
 BENCH_ITERATIONS ?= 1000
 
