@@ -7,7 +7,8 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
 `bot/rasa_ext/safety_override.py` applies it as the last step of the NLU pipeline. In order:
 
 1. **Risk** (`risk`): crisis and emergency wording, in every state, whatever was guessed -
-   including emergency care under way with a question about waiting for a second opinion.
+   including emergency care under way with a question about waiting for a second opinion. A
+   guessed emergency or crisis with nothing about health in it is not acted on.
 2. **A person, asked for** (`frustration.asks_for_a_person`): "this is useless, get me a human"
    reaches one at once, whatever the guess ("are you a bot?", a pushback, nothing sure).
 3. **Whether to get a second opinion, after the story** (`requests`): a long message telling
@@ -15,7 +16,8 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
    story's words pulled the classifier to an FAQ, to advice or to nothing it was sure of.
 4. **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
    boundary, unless the classifier found a task that carries such a question.
-5. **A records request or its status told at length** (`requests`), when nothing sure was found.
+5. **A records request or its status told at length** (`requests`), when nothing sure was found;
+   a request already made and not arrived is a status question, not a new request.
 6. **The words to use with the doctor** (`doctor.asks_for_words`) become `ask_doctor`.
 7. **Everyday health questions** (`health_questions`) the classifier could not place, or took for
    an FAQ, small talk or (asked about nobody's own case) a diagnosis, get the boundary.
@@ -32,7 +34,7 @@ from bot.understanding import faq_topics
 from bot.understanding.advice import asks_for_medical_judgement, tells_the_situation
 from bot.understanding.doctor import asks_for_words
 from bot.understanding.frustration import asks_for_a_person
-from bot.understanding.health_questions import is_general_health_question, is_health_question
+from bot.understanding.health_questions import is_general_health_question, is_health_question, mentions_health
 from bot.understanding.requests import (
     asks_about_a_records_request,
     asks_for_records,
@@ -92,16 +94,18 @@ def hold(reading: Reading) -> str | None:
     risk = detect_risk(text)
     if risk is not None:
         return RISK_INTENTS[risk]
+    if intent in RISK_INTENTS.values() and not mentions_health(text, reading.entity_types, reading.topics):
+        return UNSURE  # "the brakes on my car gave out": a guessed emergency with nothing about health in it
     if intent not in KEEPS_ITS_PERSON and asks_for_a_person(text):
         return HANDOFF
     if intent in STORY_PULLS_TO and asks_whether_to_get_a_second_opinion(text) and tells_own_case(text):
         return ASSESSMENT
     if _may_become_advice(reading) and asks_for_medical_judgement(text):
         return ADVICE
-    if intent in RECORDS_PULLED_TO:
+    if intent in RECORDS_PULLED_TO or intent == "request_records":
         if asks_about_a_records_request(text):
             return "records_status"
-        if asks_for_records(text):
+        if intent != "request_records" and asks_for_records(text):
             return "request_records"
     if intent in NOT_ASKING_FOR_WORDS and asks_for_words(text):
         return "ask_doctor"

@@ -95,6 +95,8 @@ _SELF_HARM_PATTERNS = [
     r"\b(?:overdos\w*|od|pills|jump\w*)\b[^.!?]*\b(?:on\s+purpose|intentionally|deliberately"
     r"|to\s+die|to\s+end\s+it|because\s+i\s+want)\b",
     r"\bpills\s+saved\s+up\b",
+    r"\bsav(?:e|ed|ing)\s+up\s+(?:all\s+)?(?:my\s+|his\s+|her\s+|their\s+)?(?:pills|meds|tablets|medication|sleeping\s+pills)\b",
+    r"\btonight\s+is\s+the\s+night\b",
     r"\bjump(?:ing)?\s+off\s+(?:a|the|of)\b",
     r"\bplanning\s+how\s+to\s+(?:die|end)\b",
     r"\bextra\s+pills\s+hoping\b",

@@ -16,9 +16,13 @@ from tests.e2e.harness import Stack
 from tests.nlu import behaviour
 
 OUT = behaviour.ROOT / "results/behaviour"
-# Where the bot stands today on the blind set, measured with the model of this commit: the floor
-# this gate holds until the issue's targets (behaviour.TARGETS) are met. README shows both.
-FLOOR = behaviour.Targets(max_fallback=0.05, max_wrong=0.03, max_false_alarms=0, max_missed_alarms=0)
+# The floor this gate holds: where the bot stood on the blind set through the stack on 2026-12-03
+# (fallback 6.0%, wrong 8.7%, 3 false and 3 missed alarms, 81 of 89 health questions given the
+# boundary). Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0, all) is not met yet; README shows
+# both. A change that falls below the floor fails `make test`.
+FLOOR = behaviour.Targets(
+    max_fallback=0.06, max_wrong=0.09, max_false_alarms=3, max_missed_alarms=3, min_boundary=0.9
+)
 
 
 def _tracker(stack: Stack, sender: str) -> dict:
@@ -46,7 +50,7 @@ def measured(stack: Stack) -> dict[str, behaviour.Summary]:
     return {s.name: s for s in summaries}
 
 
-def test_blind_set_meets_the_understanding_bar(measured: dict[str, behaviour.Summary]) -> None:
+def test_blind_set_stays_above_the_floor(measured: dict[str, behaviour.Summary]) -> None:
     blind = measured[behaviour.BLIND_SET.stem]
 
     assert not blind.failures(FLOOR), f"{blind.name}: " + "; ".join(blind.failures(FLOOR)) + f" (see {OUT}/report.md)"

@@ -30,6 +30,10 @@ def reading(text: str, intent: str, **kwargs: object) -> Reading:
          "the cardiologist I'm seeing next week.", UNSURE, "request_records"),
         ("I asked Brookside for my biopsy slides three weeks ago and still haven't heard a thing", UNSURE,
          "records_status"),
+        ("my aunt put in a records request with you last month, any news on it?", "request_records",
+         "records_status"),
+        # a guessed emergency with nothing about health
+        ("the engine in my truck died on the interstate, who do I call", "medical_emergency", UNSURE),
         # health questions
         ("does coffee raise blood pressure", UNSURE, "medical_advice"),
         ("does coffee raise blood pressure", "faq", "medical_advice"),

@@ -203,6 +203,7 @@ def test_emergencies_told_plainly_or_in_shorthand(text: str) -> None:
         "I don't plan on being around for the follow-up",
         "my aunt posted a goodbye on facebook and isn't picking up",
         "no one would even notice if I was gone",
+        "I've been saving up my sleeping pills for a while now",
     ],
 )
 def test_crises_told_indirectly(text: str) -> None:
