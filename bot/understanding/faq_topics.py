@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 
 _OPINION = r"opinion|another\s+(?:doctor|dr|specialist|look)|different\s+(?:doctor|dr)|second\s+look|2nd\s+look"
-_RECORDS = r"record|chart|file|cop(?:y|ies)|slides?|scans?|images?|imaging|results|paperwork|notes|report"
+_RECORDS = (
+    r"record|chart|file|cop(?:y|ies)|copying|slides?|scans?|images?|imaging|results|paperwork|notes|report"
+    r"|search\s+fee|30\s+(?:calendar\s+)?days"
+)
 _CARE = r"treat|surgery|operat|chemo|radiation|therap|procedure|start|decid|decision|plan"
 
 _SUBJECTS: dict[str, tuple[str, ...]] = {
@@ -27,13 +30,17 @@ _SUBJECTS: dict[str, tuple[str, ...]] = {
     "doctor_offended": (
         r"offend|rude|mad\b|angry|upset|insult|feelings|relationship|awkward|trust|betray|annoy|feel\s+bad"
         r"|mind\b|dump|fire\b|disloyal|cheat|behind\s+(?:his|her|their)\s+back|tell\s+(?:my|the)\s+doctor"
-        r"|think\s+i\s+don'?t",
+        r"|think\s+i\s+don'?t|personal|hold\s+it\s+against|resent|hurt|jealous|ok\s+with\s+it|okay\s+with\s+it",
     ),
-    "how_many_opinions": (r"how\s+many|third|3rd|fourth|4th|limit|too\s+many|more\s+than\s+(?:one|two)|several|multiple"
-                          r"|another\s+one|keep\s+(?:getting|asking|seeing)",),
+    "how_many_opinions": (
+        r"how\s+many|third|3rd|fourth|4th|limit|too\s+many|more\s+than\s+(?:one|two)|several|multiple|another\s+one"
+        r"|keep\s+(?:getting|asking|seeing)|max|number\s+of|three|four|five|different\s+(?:hospitals|doctors|places)"
+        r"|more\s+opinions|stop\s+after|enough",
+    ),
     "how_long_wait": (
         _OPINION + "|" + _CARE,
-        r"wait|delay|how\s+long|time|take|weeks?|months?|days?|hurry|rush|soon|quick|fast|postpone|put\s+off|first",
+        r"wait|delay|how\s+long|time|take|weeks?|months?|days?|hurry|rush|soon|quick|fast|postpone|put\s+off|first"
+        r"|slow|push\s+(?:it\s+)?back|hold\s+off|later",
     ),
     "insurance_coverage": (
         r"insur|cover|pay|cost|price|afford|expensive|cheap|referral|copay|co-pay|out\s+of\s+pocket|bill|charge|plan\b"
@@ -65,7 +72,7 @@ _SUBJECTS: dict[str, tuple[str, ...]] = {
     "records_rights": (
         _RECORDS,
         r"right|law|legal|hipaa|refuse|allowed|entitled|mine\b|own\b|have\s+to|deny|denied|why\s+i\s+want|required"
-        r"|obligat|can\s+they|won'?t\s+give|not\s+giving|keep\s+(?:them|it)",
+        r"|obligat|can\s+they|won'?t\s+give|not\s+giving|keep\s+(?:them|it)|reason|why|from\s+me",
     ),
     "records_fees": (_RECORDS, r"charg|fee|cost|pay|price|\$|free|expensive|money|dollar|bill|afford"),
     "records_time": (

@@ -57,7 +57,7 @@ _SERVICE_WORDS = re.compile(
     r"|\badvocate\b|\bnavigator\b|\bhuman\b|\breal\s+person\b|\bsomeone\s+real\b|\btalk\s+to\s+(?:a|some)"
     r"|\bmy\s+(?:question\s+)?list\b|\bsave\b|\bquestions?\s+(?:to|i\s+should|for)\b|\bask\s+(?:my|the|her|his)"
     r"\s+(?:doctor|dr|oncologist|surgeon)|\bappointment\b|\bvisit\b|\bdelete\b|\bmy\s+data\b"
-    r"|\bwait|\bdelay|\bspecialist|\bexpert|\bfind\s+(?:a|an|the)\s+(?:good\s+|right\s+)?(?:doctor|dr)",
+    r"|\bbring\b|\bwait|\bdelay|\bspecialist|\bexpert|\bfind\s+(?:a|an|the)\s+(?:good\s+|right\s+)?(?:doctor|dr)",
     re.IGNORECASE,
 )
 

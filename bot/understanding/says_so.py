@@ -19,7 +19,7 @@ _NEEDS: dict[str, str] = {
     "care_complaint": (
         r"complain|complaint|rude|disrespect|mistreat|neglect|ignor|dismiss|brushed\s+(?:me\s+)?off|mistake|error"
         r"|wrong\s+(?:drug|dose|medication|medicine|side|leg|arm|patient|diagnosis)|misdiagnos|botch|malpractice"
-        r"|negligen|unsafe|unprofessional|grievance|report\s+(?:a|the|this|my|him|her|them)|file\s+a|treated\s+(?:me|him|her|us)"
+        r"|negligen|unsafe|unprofessional|grievance|report\b|poor\s+(?:care|treatment|service)|file\s+a|treated\s+(?:me|him|her|us)"
         r"|how\s+(?:they|she|he)\s+treated|never\s+(?:called|came|showed|listened|explained)|nobody\s+(?:came|listened|told)"
         r"|no\s+one\s+(?:came|listened|told|explained)|kept\s+(?:me|us|him|her)\s+waiting|left\s+(?:me|him|her|us)"
         r"|lost\s+(?:my|his|her)|hurt\s+(?:me|him|her)|yelled|screamed|laughed\s+at|awful|terrible|horrible|furious"

@@ -66,3 +66,14 @@ def test_insults_swearing_and_complaints_about_the_bot_are_fed_up(text: str) -> 
 @pytest.mark.parametrize("text", CALM)
 def test_calm_messages_are_not_fed_up(text: str) -> None:
     assert not is_fed_up(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add to my list: will I need someone to drive me after the procedure?",
+        "how do I tell my oncologist I want someone else to look at the scans",
+    ],
+)
+def test_someone_for_another_job_is_not_a_request_for_a_person_here(text: str) -> None:
+    assert not asks_for_a_person(text)
