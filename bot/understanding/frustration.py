@@ -34,7 +34,8 @@ _ASKS = re.compile(
             # "is there a real person I can talk to", "is a human available", "any humans here?"
             rf"\b(?:is|are)\s+(?:there\s+)?{_PERSON}\s+(?:available|there|around|here|i\s+can|to\s+talk)",
             r"^\W*(?:any|a|real)\s+(?:real\s+)?(?:humans?|person|people)\b[^a-z]*(?:here|there|around|available)?\W*$",
-            r"^\W*(?:human|person|agent|operator|representative|advocate)(?:\s+please|\s+pls|\s+now)*\W*$",
+            r"^\W*(?:(?:a\s+)?(?:real|live|actual)\s+)?(?:human|person|agent|operator|representative|advocate)"
+            r"(?:\s+please|\s+pls|\s+now)*\W*$",
         )
     ),
     re.IGNORECASE,

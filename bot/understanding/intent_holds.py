@@ -14,7 +14,8 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
 3. **Whether to get a second opinion, after the story** (`requests`): a long message telling
    someone's case and asking whether to get another opinion starts the assessment, even when the
    story's words pulled the classifier to an FAQ, to advice or to nothing it was sure of.
-4. **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
+4. **A complaint about care in so many words** (`says_so.complains`) is one, not a health question.
+   **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
    boundary, unless the classifier found a task that carries such a question.
 5. **A records request or its status told at length** (`requests`), when nothing sure was found;
    a request already made and not arrived is a status question, not a new request.
@@ -42,7 +43,7 @@ from bot.understanding.requests import (
     tells_own_case,
 )
 from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk
-from bot.understanding.says_so import CHECKED_INTENTS, says_so
+from bot.understanding.says_so import CHECKED_INTENTS, complains, says_so
 
 UNSURE = "nlu_fallback"
 RISK_INTENTS = {SELF_HARM: "crisis_self_harm", EMERGENCY: "medical_emergency"}
@@ -59,6 +60,8 @@ KEEPS_ITS_PERSON = frozenset(
 TASKS_WITH_QUESTIONS = frozenset({"add_question", "edit_question", "remove_question", HANDOFF, "delete_my_data"})
 # What the story's words may pull "...should we get a second opinion?" to.
 STORY_PULLS_TO = frozenset({UNSURE, FAQ, ADVICE, "doctor_pushback", "ask_doctor", "express_worry", SITUATION})
+# What a complaint about care in so many words may be taken for (it names a treatment or a doctor).
+COMPLAINT_PULLED_TO = frozenset({UNSURE, FAQ, ADVICE, "out_of_scope", "doctor_pushback"})
 # What a records request told at length may be taken for.
 RECORDS_PULLED_TO = frozenset({UNSURE, "ask_doctor"})
 # What a classifier may wrongly call "how do I bring up a second opinion with my surgeon".
@@ -100,6 +103,8 @@ def hold(reading: Reading) -> str | None:
         return HANDOFF
     if intent in STORY_PULLS_TO and asks_whether_to_get_a_second_opinion(text) and tells_own_case(text):
         return ASSESSMENT
+    if intent in COMPLAINT_PULLED_TO and complains(text):
+        return "care_complaint"
     if _may_become_advice(reading) and asks_for_medical_judgement(text):
         return ADVICE
     if intent in RECORDS_PULLED_TO or intent == "request_records":

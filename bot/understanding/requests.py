@@ -32,6 +32,8 @@ _WHETHER_TO_GET_ONE = re.compile(
             rf"\bhelp\s+(?:me|us)\s+(?:decide|figure\s+out|work\s+out|think)\b.{0,40}\b(?:{_OPINION}|see\s+someone)",
             r"\b(?:need|want|thinking\s+(?:about|of)|considering)\s+(?:a\s+|to\s+get\s+a\s+)?(?:second|2nd)\s+op\w*",
             rf"\bdo\s+{_WHO}\s+need\s+(?:an?\s+)?(?:other|another|second|2nd)\s+(?:opinion|look)",
+            r"\b(?:overreacting|crazy|paranoid|silly|wrong|rude|unreasonable)\s+(?:for\s+|to\s+be\s+)?(?:wanting|to\s+want"
+            r"|asking\s+for|getting|to\s+get|to\s+ask\s+for)\s+(?:a\s+)?(?:second|2nd|another)\s+op\w*",
             rf"\b(?:if|whether)\s+{_WHO}\s+(?:really\s+)?(?:should|need\s+to|ought\s+to|must)\s+(?:get|see|seek|have|try)"
             rf"\s+{_OPINION}",
         )

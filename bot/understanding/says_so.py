@@ -43,8 +43,21 @@ _COMPILED = {intent: re.compile(rf"(?<!\w)(?:{words})", re.IGNORECASE) for inten
 
 CHECKED_INTENTS = frozenset(_NEEDS)
 
+# A complaint said in so many words: "I want to report the nurse", "file a grievance".
+_COMPLAINS = re.compile(
+    r"\b(?:complain\w*|grievance|malpractice|mistreat\w*|negligen\w*|file\s+a\s+(?:complaint|report)"
+    r"|report\s+(?:poor|bad|terrible|unsafe|a|the|my|this|that|him|her)\s+(?:\w+\s+){0,2}?(?:care|treatment|doctor|nurse"
+    r"|surgeon|hospital|clinic|staff|behaviou?r))\b",
+    re.IGNORECASE,
+)
+
 
 def says_so(intent: str, text: str) -> bool:
     """Whether `text` has the words `intent` needs; an intent this module does not check always has."""
     pattern = _COMPILED.get(intent)
     return pattern is None or bool(pattern.search(text.replace("\u2019", "'")))
+
+
+def complains(text: str) -> bool:
+    """Whether the message says it is a complaint about care (a hand-off, whatever the guess)."""
+    return bool(_COMPLAINS.search(text.replace("\u2019", "'")))

@@ -34,6 +34,10 @@ def reading(text: str, intent: str, **kwargs: object) -> Reading:
          "records_status"),
         # a guessed emergency with nothing about health
         ("the engine in my truck died on the interstate, who do I call", "medical_emergency", UNSURE),
+        ("I'd like to file a complaint about the surgeon who did my mother's hip", "faq", "care_complaint"),
+        ("am I being paranoid wanting a second opinion on my thyroid nodule biopsy", "medical_advice",
+         "start_assessment"),
+        ("real human pls", "bot_challenge", "human_handoff"),
         # health questions
         ("does coffee raise blood pressure", UNSURE, "medical_advice"),
         ("does coffee raise blood pressure", "faq", "medical_advice"),
