@@ -37,7 +37,7 @@ _HEALTH_WORDS = re.compile(
     r"|medicat|medicine|meds\b|drug|pill|tablet|capsule|dose|dosage|overdose|prescri|antibiotic|painkiller"
     r"|ibuprofen|tylenol|acetaminophen|paracetamol|aspirin|advil|motrin|aleve|naproxen|steroid|statin"
     r"|side\s*effect|interact|mix\s+with|with\s+alcohol|drink(?:ing)?\s+alcohol|smok|vap|caffeine"
-    r"|test|scan|x-?ray|mri|ct\b|ultrasound|biopsy|blood\s*work|lab|result|reading|level|count|marker"
+    r"|test|scan|x-?ray|mri|ct\b|ultrasound|biopsy|blood\s*work|lab|result|reading|level|blood\s+count|cell\s+count|marker"
     r"|iron|ferritin|ha?emoglobin|platelet|white\s+(?:blood\s+)?cell|red\s+(?:blood\s+)?cell|potassium|sodium"
     r"|calcium|magnesium|creatinine|egfr|tsh\b|bilirubin|enzyme|protein|antibod"
     r"|surgery|operation|recovery|heal|scar|stitch|wound|physio|therapy|chemo|radiation|transplant"
@@ -57,7 +57,7 @@ _SERVICE_WORDS = re.compile(
     r"|\badvocate\b|\bnavigator\b|\bhuman\b|\breal\s+person\b|\bsomeone\s+real\b|\btalk\s+to\s+(?:a|some)"
     r"|\bmy\s+(?:question\s+)?list\b|\bsave\b|\bquestions?\s+(?:to|i\s+should|for)\b|\bask\s+(?:my|the|her|his)"
     r"\s+(?:doctor|dr|oncologist|surgeon)|\bappointment\b|\bvisit\b|\bdelete\b|\bmy\s+data\b"
-    r"|\bbring\b|\bwait|\bdelay|\bspecialist|\bexpert|\bfind\s+(?:a|an|the)\s+(?:good\s+|right\s+)?(?:doctor|dr)",
+    r"|\bbring\b|\bwait|\bdelay|\bspeciali|\bspecal|\bexpert|\bfind\s+(?:a|an|the)\s+(?:good\s+|right\s+)?(?:doctor|dr)",
     re.IGNORECASE,
 )
 

@@ -68,8 +68,7 @@ RECORDS_PULLED_TO = frozenset({UNSURE, "ask_doctor"})
 NOT_ASKING_FOR_WORDS = frozenset({FAQ, "suggest_questions", ASSESSMENT, ADVICE, "explain", UNSURE})
 # What a classifier may call an everyday health question it has not seen the like of.
 MAY_BE_A_HEALTH_QUESTION = frozenset(
-    {UNSURE, FAQ, "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "not_sure", "bot_challenge",
-     "explain", "help"}
+    {UNSURE, FAQ, "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "not_sure", "bot_challenge", "help"}
 )
 # What a classifier may wrongly call "my mom was just diagnosed with lupus": never a task.
 NOT_A_SITUATION = frozenset({FAQ, "not_sure", ADVICE, "out_of_scope", "greet", UNSURE})
@@ -99,9 +98,17 @@ def hold(reading: Reading) -> str | None:
         return RISK_INTENTS[risk]
     if intent in RISK_INTENTS.values() and not mentions_health(text, reading.entity_types, reading.topics):
         return UNSURE  # "the brakes on my car gave out": a guessed emergency with nothing about health in it
-    if intent not in KEEPS_ITS_PERSON and asks_for_a_person(text):
+    # An FAQ answer that fits the message's subject is not second-guessed by the readers below.
+    fitting_faq = intent == FAQ and faq_topics.is_about(reading.faq_answer, text)
+    if intent not in KEEPS_ITS_PERSON and not fitting_faq and asks_for_a_person(text):
         return HANDOFF
-    if intent in STORY_PULLS_TO and asks_whether_to_get_a_second_opinion(text) and tells_own_case(text):
+    if (
+        intent in STORY_PULLS_TO
+        and not fitting_faq
+        and asks_whether_to_get_a_second_opinion(text)
+        and tells_own_case(text)
+        and not asks_for_words(text)
+    ):
         return ASSESSMENT
     if intent in COMPLAINT_PULLED_TO and complains(text):
         return "care_complaint"
@@ -114,7 +121,7 @@ def hold(reading: Reading) -> str | None:
             return "request_records"
     if intent in NOT_ASKING_FOR_WORDS and asks_for_words(text):
         return "ask_doctor"
-    if _missed_a_health_question(reading):
+    if not fitting_faq and _may_become_advice(reading) and _missed_a_health_question(reading):
         return ADVICE
     if intent in CHECKED_INTENTS and not says_so(intent, text):
         return ADVICE if reading.health_question() else UNSURE
