@@ -1,6 +1,6 @@
 """Micro-benchmark of the pure logic that runs on every message: `make bench` / `python -m tests.bench`.
 
-Safety detection and vocabulary matching (the project's spaCy pipeline, `bot.nlp`, alone and as
+Safety detection, the intent holds and vocabulary matching (the project's spaCy pipeline, `bot.nlp`, alone and as
 `find_mentions`) run on every message the assistant receives (the NLU pipeline's safety override,
 AdvocateSpacyNLP and the entity extractor), and the recommendation rules at the end of
 every assessment. This times each over realistic inputs so a slow regex or an accidental reload
@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.logic import assessment, vocabulary
 from bot.nlp.build import shared_nlp
-from bot.understanding import form_answers, risk
+from bot.understanding import form_answers, intent_holds, risk
 
 MESSAGES = (
     "hi",
@@ -80,6 +80,12 @@ class Case:
 
 CASES = (
     Case("risk.detect_risk", risk.detect_risk, MESSAGES),
+    # every hold's reader on a message the classifier was unsure of: the most work the holds do
+    Case(
+        "intent_holds.hold (all readers)",
+        lambda text: intent_holds.hold(intent_holds.Reading(text=text, intent=intent_holds.UNSURE)),
+        MESSAGES,
+    ),
     Case("spacy pipeline (nlp(text))", lambda text: shared_nlp()(text), MESSAGES),
     Case("vocabulary.find_mentions", vocabulary.find_mentions, MESSAGES),
     Case("vocabulary.canonical_condition", vocabulary.canonical_condition, [m[:60] for m in MESSAGES]),
