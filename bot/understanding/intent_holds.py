@@ -7,8 +7,8 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
 `bot/rasa_ext/safety_override.py` applies it as the last step of the NLU pipeline. In order:
 
 1. **Risk** (`risk`): crisis and emergency wording, in every state, whatever was guessed -
-   including emergency care under way with a question about waiting for a second opinion. A
-   guessed emergency or crisis with nothing about health in it is not acted on.
+   including emergency care under way with a question about waiting for a second opinion. The
+   classifier's own emergency or crisis guess is never taken back (a missed one costs more).
 2. **A person, asked for** (`frustration.asks_for_a_person`): "this is useless, get me a human"
    reaches one at once, whatever the guess ("are you a bot?", a pushback, nothing sure).
 3. **Whether to get a second opinion, after the story** (`requests`): a long message telling
@@ -35,7 +35,7 @@ from bot.understanding import faq_topics
 from bot.understanding.advice import asks_for_medical_judgement, tells_the_situation
 from bot.understanding.doctor import asks_for_words
 from bot.understanding.frustration import asks_for_a_person
-from bot.understanding.health_questions import is_general_health_question, is_health_question, mentions_health
+from bot.understanding.health_questions import is_general_health_question, is_health_question
 from bot.understanding.requests import (
     asks_about_a_records_request,
     asks_for_records,
@@ -96,8 +96,6 @@ def hold(reading: Reading) -> str | None:
     risk = detect_risk(text)
     if risk is not None:
         return RISK_INTENTS[risk]
-    if intent in RISK_INTENTS.values() and not mentions_health(text, reading.entity_types, reading.topics):
-        return UNSURE  # "the brakes on my car gave out": a guessed emergency with nothing about health in it
     # An FAQ answer that fits the message's subject is not second-guessed by the readers below.
     fitting_faq = intent == FAQ and faq_topics.is_about(reading.faq_answer, text)
     if intent not in KEEPS_ITS_PERSON and not fitting_faq and asks_for_a_person(text):

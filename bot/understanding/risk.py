@@ -337,7 +337,9 @@ def _told_as_history(sentence: str, match: re.Match[str]) -> bool:
 
 def _is_not_happening(sentence: str, before: str) -> bool:
     """A past event or a general question, with nothing saying it is happening now."""
-    if (_ANYONE_BEFORE.search(before) or _GENERAL_QUESTION.search(sentence)) and not _RIGHT_NOW.search(sentence):
+    described = _SUBJECT_BEFORE.search(before) and not _HYPOTHETICAL_BEFORE.search(before)
+    general = _ANYONE_BEFORE.search(before) or (_GENERAL_QUESTION.search(sentence) and not described)
+    if general and not _RIGHT_NOW.search(sentence):
         return True
     if _NOW.search(sentence):
         return False

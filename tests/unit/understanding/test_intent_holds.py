@@ -32,8 +32,8 @@ def reading(text: str, intent: str, **kwargs: object) -> Reading:
          "records_status"),
         ("my aunt put in a records request with you last month, any news on it?", "request_records",
          "records_status"),
-        # a guessed emergency with nothing about health
-        ("the engine in my truck died on the interstate, who do I call", "medical_emergency", UNSURE),
+        # the classifier's own emergency guess stands even with nothing the readers know
+        ("my boy fell off the trampoline and isn't moving his neck, who do I call", "medical_emergency", None),
         ("I'd like to file a complaint about the surgeon who did my mother's hip", "faq", "care_complaint"),
         ("am I being paranoid wanting a second opinion on my thyroid nodule biopsy", "medical_advice",
          "start_assessment"),

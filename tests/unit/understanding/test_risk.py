@@ -186,6 +186,7 @@ def test_history_is_not_an_emergency_or_a_crisis(text: str) -> None:
         "she's type 1, shaky and not making sense, meter reads 41",
         "the paramedics are here but we want to wait for her oncologist to weigh in",
         "reading says 210/125 and my head is pounding",
+        "my husband is having chest pain, when should we go to the ER?",
         "his face looks lopsided and he can't hold his fork",
     ],
 )
