@@ -17,11 +17,11 @@ from tests.nlu import behaviour
 
 OUT = behaviour.ROOT / "results/behaviour"
 # The floor this gate holds: where the bot stood on the blind set through the stack on 2026-12-03
-# (fallback 6.0%, wrong 8.7%, 3 false and 3 missed alarms, 81 of 89 health questions given the
-# boundary). Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0, all) is not met yet; README shows
-# both. A change that falls below the floor fails `make test`.
+# (right 86.9%, fallback 5.2%, wrong 6.3%, 2 false and 4 missed alarms, 81 of 89 health questions
+# given the boundary). Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0, all) is not met yet;
+# README shows both. A change that falls below the floor fails `make test`.
 FLOOR = behaviour.Targets(
-    max_fallback=0.06, max_wrong=0.09, max_false_alarms=3, max_missed_alarms=3, min_boundary=0.9
+    max_fallback=0.06, max_wrong=0.07, max_false_alarms=2, max_missed_alarms=4, min_boundary=0.9
 )
 
 
