@@ -15,16 +15,18 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
    someone's case and asking whether to get another opinion starts the assessment, even when the
    story's words pulled the classifier to an FAQ, to advice or to nothing it was sure of.
 4. **A complaint about care in so many words** (`says_so.complains`) is one, not a health question.
-   **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
+5. **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
    boundary, unless the classifier found a task that carries such a question.
-5. **A records request or its status told at length** (`requests`), when nothing sure was found;
+6. **A records request or its status told at length** (`requests`), when nothing sure was found;
    a request already made and not arrived is a status question, not a new request.
-6. **The words to use with the doctor** (`doctor.asks_for_words`) become `ask_doctor`.
-7. **Everyday health questions** (`health_questions`) the classifier could not place, or took for
+7. **The words to use with the doctor** (`doctor.asks_for_words`) become `ask_doctor`.
+8. **Everyday health questions** (`health_questions`) the classifier could not place, or took for
    an FAQ, small talk or (asked about nobody's own case) a diagnosis, get the boundary.
-8. **Hand-offs and saving a question only when the message says so** (`says_so`).
-9. **Telling a diagnosis** (`advice.tells_the_situation`) starts the assessment.
-10. **An FAQ answer only about its subject** (`faq_topics`).
+9. **Hand-offs and saving a question only when the message says so** (`says_so`).
+10. **Telling a diagnosis** (`advice.tells_the_situation`) starts the assessment.
+11. **An FAQ answer only about its subject** (`faq_topics`).
+
+An FAQ answer that fits its subject is not second-guessed by steps 2, 3 and 8.
 """
 
 from __future__ import annotations
