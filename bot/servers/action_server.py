@@ -12,7 +12,11 @@ body and logs the whole request. This app runs the same actions through rasa_sdk
 - no compressed bodies, a request size limit and errors that echo nothing (bot.servers.sanic_guard);
 - an action that fails is logged by its name and error type (no tracker, slot or message: the log
   goes through bot.security.redaction), and the person is told something went wrong instead of
-  meeting silence.
+  meeting silence;
+- no TensorFlow: the actions read free text with the project's spaCy pipeline, and spaCy's
+  machine-learning library (thinc) imports TensorFlow whenever it is installed, for models we
+  never run here: ~350 of the process's ~500 MB. ``without_tensorflow`` makes that import fail
+  the way thinc expects when TensorFlow is absent, before the actions are imported.
 """
 
 from __future__ import annotations
@@ -115,7 +119,18 @@ def create_app(token: str, package: str = ACTIONS_PACKAGE) -> Sanic:
     return guard(app, ACTION_MAX_REQUEST_BYTES)
 
 
+def without_tensorflow() -> None:
+    """Make ``import tensorflow`` raise ImportError in this process (unless it is already imported).
+
+    thinc (spaCy's ML library) imports TensorFlow in ``try: ... except ImportError`` to offer its
+    TensorFlow layers and carries on without them; nothing the actions run needs it. A ``None``
+    entry in ``sys.modules`` is Python's documented way to make an import fail.
+    """
+    sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
+    without_tensorflow()
     parser = argparse.ArgumentParser(prog="python -m bot.servers.action_server", description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--actions", default=ACTIONS_PACKAGE, help="the package the actions are in")

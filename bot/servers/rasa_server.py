@@ -11,8 +11,10 @@ Rasa's CLI unchanged, minus the three we decide here:
 Rasa builds its Sanic app in ``rasa.core.run.configure_app`` for `rasa run` and `rasa shell`
 alike; we wrap that one function to pass the token and origins and to add the request size
 limit, the refusal of compressed bodies and the errors that echo nothing (bot.servers.sanic_guard).
-Every log record of the process goes through bot.security.redaction, and replies of the action
-server are checked on a schema validator built once (bot.servers.action_results).
+Every log record of the process goes through bot.security.redaction; action calls carry the
+conversation's recent events (bot.servers.action_calls) and their replies are checked on a schema
+validator built once (bot.servers.action_results); the policies share one computation of a
+tracker's states per prediction (bot.servers.policy_states).
 """
 
 from __future__ import annotations
@@ -80,9 +82,11 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.__main__
     import rasa.core.run
 
-    from bot.servers import action_results
+    from bot.servers import action_calls, action_results, policy_states
 
+    action_calls.install()
     action_results.install()
+    policy_states.install()
     rasa.core.run.configure_app = hardened(rasa.core.run.configure_app, os.environ)
     # Only Rasa's argument parser reads this copy; the process's own argv (what `ps` shows) is
     # the command line we were started with.

@@ -165,6 +165,10 @@ def install_rasa() -> None:
         original = getattr(FailSafeTrackerStore, name)
         setattr(FailSafeTrackerStore, name, _wrap_async(original, lambda *a, _n=name, **k: f"tracker_store/{_n}"))
     RemoteAction.run = _wrap_async(RemoteAction.run, lambda action, *a, **k: f"action/{action.name()}")
+    # The body as the Rasa server builds it (recent events only: bot.servers.action_calls).
+    from bot.servers import action_calls
+
+    action_calls.install()
     RemoteAction._action_call_format = _wrap_sync(RemoteAction._action_call_format, lambda *a, **k: "action_json")
     # The HTTP request alone: JSON encoding, aiohttp (a new session per call), the server, decoding.
     EndpointConfig.request = _wrap_async(EndpointConfig.request, lambda *a, **k: "action_http")
