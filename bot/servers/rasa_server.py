@@ -14,7 +14,8 @@ limit, the refusal of compressed bodies and the errors that echo nothing (bot.se
 Every log record of the process goes through bot.security.redaction; action calls carry the
 conversation's recent events (bot.servers.action_calls) and their replies are checked on a schema
 validator built once (bot.servers.action_results); the policies share one computation of a
-tracker's states per prediction (bot.servers.policy_states).
+tracker's states per prediction (bot.servers.policy_states); an event's class is looked up once per
+type name (bot.servers.event_types).
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.__main__
     import rasa.core.run
 
-    from bot.servers import action_calls, action_results, policy_states
+    from bot.servers import action_calls, action_results, event_types, policy_states
 
+    event_types.install()
     action_calls.install()
     action_results.install()
     policy_states.install()
