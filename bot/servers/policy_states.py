@@ -2,10 +2,11 @@
 
 To predict the next action, Rasa 3.6 runs every policy on the same tracker, and each of them turns
 the whole conversation into a list of states (``Domain.states_for_tracker_history``: a replay of
-every event, a state per action). MemoizationPolicy and TEDPolicy ask for the same list, RulePolicy
-twice for another (with and without rule-only turns). That is four replays of the whole history
-per prediction, two to three predictions per turn, and the replays grow with the conversation: at
-40 turns they were 19 of a prediction's 43 ms on this project's 2-core machine (``make profile``).
+every event, a state per action). RulePolicy asks twice for the same list (for the latest message's
+text, then its intent), MemoizationPolicy once for another (rule-only turns hidden), and there are
+two to three predictions per turn; the replays grow with the conversation. With TEDPolicy still in
+the config (it asked too) they were 19 of a prediction's 43 ms at 40 turns on this project's 2-core
+machine.
 
 The states depend only on the events and the options, so this keeps the last list computed for a
 tracker, keyed on its number of events, its latest event and the options, and hands each caller
