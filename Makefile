@@ -118,8 +118,10 @@ lint: | $(INSTALLED) ## ruff
 audit: | $(INSTALLED) ## Locked packages with known advisories (security/advisories.yml, curated): fixed or why accepted
 	$(PY) scripts/dependency_audit.py
 
+# The unit tests run on every core, up to four (pytest-xdist; each worker imports Rasa): every test
+# has its own database and free ports. On 2 cores 7.8 -> 3.8 minutes.
 test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
-	$(PY) -m pytest tests -m "not stack and not postgres and not model" --durations=5
+	$(PY) -m pytest tests -m "not stack and not postgres and not model" -n auto --maxprocesses=4 --durations=5
 
 test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
 	@if [ -d tests/stories ]; then \

@@ -125,11 +125,12 @@ class ActionFallback(Action):
             return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
         if second_miss:
             return await start_handoff(dispatcher, tracker, reason=messages.FALLBACK_HANDOFF_REASON)
+        at_risk = fallback.safety_is_plausible(ranking)
         if not found:
-            dispatcher.utter_message(text=fallback.PUT_IT_ANOTHER_WAY)
+            dispatcher.utter_message(text=fallback.put_it_another_way(at_risk))
             dispatcher.utter_message(response="utter_menu")
             return clear_pending()
-        question, buttons = fallback.did_you_mean(found, fallback.safety_is_plausible(ranking))
+        question, buttons = fallback.did_you_mean(found, at_risk)
         dispatcher.utter_message(text=question, buttons=buttons)
         if len(found) == 1:  # a typed "yes" takes the one reading, as if its button was pressed
             return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", found[0].payload)]

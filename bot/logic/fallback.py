@@ -13,7 +13,7 @@ person's words for the journey, short enough for a button and a numbered SMS cho
 are not a journey (greet, yes, no, "not sure", a form answer) are never offered: "Did you mean
 'yes'?" helps nobody. The crisis and emergency readings are never offered as a button either (a
 message that says so is caught by SafetyIntentOverride); when one of them is plausible the reply
-carries the 911 and 988 lines instead.
+carries the 911 and 988 lines instead, whether it offers readings or asks to put it another way.
 
 Pure Python over the parse result Rasa sends to actions (`intent_ranking`, `response_selector`):
 nothing here reads the person's words.
@@ -159,6 +159,11 @@ def safety_is_plausible(intent_ranking: Sequence[Mapping[str, Any]]) -> bool:
         entry.get("name") in SAFETY_INTENTS and float(entry.get("confidence") or 0.0) >= PLAUSIBLE_FLOOR
         for entry in intent_ranking
     )
+
+
+def put_it_another_way(with_safety_line: bool = False) -> str:
+    """The request to rephrase when no reading is plausible, with the 911/988 lines when a risk is."""
+    return f"{PUT_IT_ANOTHER_WAY}\n{SAFETY_LINE}" if with_safety_line else PUT_IT_ANOTHER_WAY
 
 
 def did_you_mean(found: Sequence[Reading], with_safety_line: bool = False) -> tuple[str, list[dict[str, str]]]:

@@ -74,6 +74,7 @@ class SafetyIntentOverride(GraphComponent):
     @staticmethod
     def _reading(message: Message, text: str) -> Reading:
         acted_on = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         ranking = [
             entry.get(INTENT_NAME_KEY)
             for entry in message.get(INTENT_RANKING_KEY) or []
@@ -85,6 +86,7 @@ class SafetyIntentOverride(GraphComponent):
             text=text,
             intent=acted_on,
             classified=ranking[0] if ranking else acted_on,
+            confidence=confidence,
             faq_answer=selected.get("intent_response_key") or "",
             entity_types=frozenset(e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities),
             topics=frozenset(e.get("value") for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "topic"),

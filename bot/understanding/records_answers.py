@@ -163,9 +163,14 @@ def parse(slot: str, text: str, intent: str | None = None) -> object | None:
         return parse_delivery(cleaned)
     if slot == "date_range" and _ALL_DATES.fullmatch(cleaned):
         return "All dates"
-    if len(cleaned) < 2:
+    if len(cleaned) < 2 or _carries_on(cleaned, intent):
         return None
     return name_case(cleaned) if slot in ("provider", "patient_name") else cleaned
+
+
+def _carries_on(text: str, intent: str | None) -> bool:
+    """A short "ok", "yes" or "go on": it asks for the question, it is not a clinic or a name."""
+    return intent in ("affirm", "resume") and len(text.split()) <= 3
 
 
 _LOWER_IN_NAMES = frozenset("a an and at by de del der for in la le of on the to van von y".split())

@@ -108,6 +108,13 @@ _SELF_HARM_PATTERNS = [
     r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:was|were)\s+(?:gone|dead)\b",
     rf"\b(?:don{_APOS}t|dont|do\s+not)\s+(?:think\s+(?:i|he|she)\s+)?wants?\s+to\s+keep\s+(?:living|going)\b",
     r"\bto\s+never\s+wake\s+up\b",
+    # "I just want to go to sleep and never wake up", "some nights I hope I just never wake up"
+    rf"\b(?:i|he|she|they)(?:{_APOS}d|\s+would)?\s+(?:just\s+|really\s+|honestly\s+)?(?:want|wants|wanted|wanna|wish"
+    rf"|wishes|wished|hope|hopes|like|rather)\s+(?:to\s+|(?:i|he|she|they)\s+could\s+)?(?:(?:go\s+to|fall)\s+)?"
+    rf"(?:sleep|asleep)\s+and\s+(?:never|not)\s+(?:ever\s+)?wake\s+up\b",
+    rf"\b(?:hoping|hope|wish|wishing)\s+(?:i|he|she|they)\s+(?:just\s+)?(?:won{_APOS}t|wont|don{_APOS}t|dont|never)\s+wake\s+up\b",
+    r"\b(?:i|he|she|they)\s+(?:just\s+)?(?:want|wants|wanna|wish|wishes)\s+(?:to\s+|(?:i|he|she|they)\s+could\s+)?"
+    r"sleep\s+forever\b",
     rf"\bwhat\s+(?:i|he|she|they)\s+(?:might|could|would|will)\s+do\s+to\s+{_SELF}\b",
 ]
 
@@ -285,6 +292,22 @@ _ANYONE_BEFORE = re.compile(
     r"\b(?:if|whether|when|once)\s+(?:someone|somebody|a\s+person|you|people|one|anyone)(?:\s+\w+){0,2}\s*$", _F
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", _F)
+# How a person in distress or danger talks when none of the risk wording above is there ("I can't
+# take this any more", "he went grey and won't answer me"): the classifier's own crisis or
+# emergency guess stands on these words (bot/understanding/intent_holds.py).
+_DISTRESS = re.compile(
+    rf"\b(?:hopeless|helpless|worthless|pointless|alone|lonely|empty|burden|give\s+up|giving\s+up|gave\s+up"
+    rf"|no\s+point|no\s+hope|done\s+with|over\s+with|can{_APOS}t\s+(?:go\s+on|take|do\s+(?:this|it)|cope|handle|keep)"
+    rf"|cant\s+(?:go\s+on|take|do\s+(?:this|it)|cope|handle|keep)|any\s*more|nobody|no\s+one|goodbye|good\s*bye"
+    rf"|sorry\s+for\s+everything|cry|crying|depress\w*|anxi\w*|panic\w*|overwhelm\w*|scared|afraid|terrified"
+    rf"|desperate|miserable|suffer\w*|tired\s+of|sick\s+of|exhausted|die|dying|death|life|live|living|alive"
+    rf"|pills|gun|rope|bridge|hurt\w*|harm\w*|danger\w*|unsafe|safe|help|emergency|911|ambulance|hospital|er"
+    # what an emergency looks like from outside, before anyone names a symptom
+    rf"|sweat\w*|gr[ae]y|pale|blue|limp|floppy|collaps\w*|fell|fallen|fainted|passed\s+out|not\s+moving"
+    rf"|isn{_APOS}t\s+moving|won{_APOS}t\s+(?:answer|respond|wake|move)|wont\s+(?:answer|respond|wake|move)"
+    rf"|not\s+(?:answering|responding|waking)|unresponsive|conscious|awake|confus\w*|slurr\w*)\b",
+    _F,
+)
 
 
 def detect_risk(text: str) -> str | None:
@@ -303,6 +326,11 @@ def detect_risk(text: str) -> str | None:
     ):
         return EMERGENCY
     return None
+
+
+def mentions_distress(text: str) -> bool:
+    """Words of distress, despair or danger, where no risk wording matched (see `_DISTRESS`)."""
+    return bool(_DISTRESS.search(text))
 
 
 def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:

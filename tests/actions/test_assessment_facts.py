@@ -11,7 +11,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionStartAssessment, ValidateAssessmentForm
-from actions.forms import NOT_UNDERSTOOD
+from actions.forms import CARRY_ON, NOT_UNDERSTOOD
 from actions.records import ValidateRecordsForm
 from bot.persistence import repository
 from tests.actions.conftest import make_tracker, slot_events, texts
@@ -124,6 +124,18 @@ async def test_extra_answers_in_an_answer_are_kept_and_named(domain: dict) -> No
     slots = slot_events(events)
     assert slots["urgency"] == "weeks" and slots["diagnosis_certainty"] == "disagree"
     assert texts(dispatcher) == "I've also noted that the doctors disagree."
+
+
+@pytest.mark.parametrize(("reply", "intent"), [("ok continue", "resume"), ("okay", "affirm")])
+@pytest.mark.parametrize(("form", "asked"), [(ValidateAssessmentForm, "urgency"), (ValidateRecordsForm, "provider")])
+async def test_go_on_while_a_question_waits_is_no_failed_answer(
+    domain: dict, reply: str, intent: str, form: Any, asked: str
+) -> None:
+    """After an FAQ answered mid-form the question comes back; "ok continue" wants it, not a scolding."""
+    tracker = in_form(reply, asked, intent=intent)
+    dispatcher, events = await run(form(), tracker, domain)
+    assert slot_events(events) == {asked: None}  # so the form asks it again
+    assert texts(dispatcher) == CARRY_ON
 
 
 async def test_an_answer_already_given_is_never_overwritten(domain: dict) -> None:

@@ -138,6 +138,17 @@ async def test_a_plausible_emergency_is_not_a_button_but_911_is_said(domain: dic
     assert [b["payload"] for b in question["buttons"]] == ["/express_worry", "/nlu_fallback"]
 
 
+async def test_a_risk_guess_with_nothing_else_plausible_still_says_988_and_911(domain: dict) -> None:
+    """The holds turn an unsure crisis guess into a miss; the person still gets both numbers."""
+    tracker = unclear("grape soda again haha", [("crisis_self_harm", 0.55), ("greet", 0.12)])
+
+    dispatcher, _ = await run(ActionFallback(), tracker, domain)
+
+    assert dispatcher.messages[0]["text"].startswith(fallback.PUT_IT_ANOTHER_WAY)
+    assert "call or text 988" in dispatcher.messages[0]["text"] and "call 911" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["response"] == "utter_menu"
+
+
 @pytest.mark.parametrize(
     ("reply", "payload"),
     [

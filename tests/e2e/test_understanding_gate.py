@@ -54,3 +54,14 @@ def test_blind_set_stays_above_the_floor(measured: dict[str, behaviour.Summary])
     blind = measured[behaviour.BLIND_SET.stem]
 
     assert not blind.failures(FLOOR), f"{blind.name}: " + "; ".join(blind.failures(FLOOR)) + f" (see {OUT}/report.md)"
+
+
+@pytest.mark.parametrize("path", behaviour.DEVELOPMENT_SETS, ids=lambda path: path.stem)
+def test_no_development_set_gets_a_false_or_missed_911_or_988(
+    measured: dict[str, behaviour.Summary], path: Path
+) -> None:
+    """Issue 11's bar for alarms, held where it is met: a wrong 911/988 frightens, a missed one can kill."""
+    summary = measured[path.stem]
+
+    assert summary.verdicts.get("false_alarm", 0) == 0, f"{summary.name}: false alarms (see {OUT}/report.md)"
+    assert summary.verdicts.get("missed_alarm", 0) == 0, f"{summary.name}: missed alarms (see {OUT}/report.md)"

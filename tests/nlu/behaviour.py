@@ -42,8 +42,12 @@ BLIND_SET = ROOT / "tests/nlu/external.yml"
 DEV_SET = ROOT / "tests/nlu/dev.yml"
 # Emergencies, crises and their near misses, written blind like the others; errors may be read.
 SAFETY_DEV_SET = ROOT / "tests/nlu/safety_dev.yml"
+# Nonsense and harmless dark idioms ("this traffic is killing me"), written blind: none may get 911/988.
+UNCLEAR_DEV_SET = ROOT / "tests/nlu/unclear_dev.yml"
 # (set, whether its errors are listed): the blind set never lists them.
-SETS = ((BLIND_SET, False), (DEV_SET, True), (SAFETY_DEV_SET, True))
+SETS = ((BLIND_SET, False), (DEV_SET, True), (SAFETY_DEV_SET, True), (UNCLEAR_DEV_SET, True))
+# The development sets, which must raise no false alarm and miss none (the blind set has its floor).
+DEVELOPMENT_SETS = (DEV_SET, SAFETY_DEV_SET, UNCLEAR_DEV_SET)
 
 # The first action the policies choose, and what it means for the person.
 OUTCOME_OF_ACTION = {
@@ -59,6 +63,10 @@ OUTCOME_OF_ACTION = {
 # for one does (data/stories/assessment.yml).
 SAME_JOURNEY = {"inform": "start_assessment"}
 ALARMS = frozenset({"emergency", "crisis"})
+# A message that means nothing the bot can act on ("purple again lol") is answered right by asking
+# to put it another way or by saying it is outside what the bot does: either is what a person expects.
+UNCLEAR = "unclear"
+RIGHT_FOR_UNCLEAR = frozenset({"fallback", "out_of_scope"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ def verdict(case: Case, acted_on: str, outcome: str) -> str:
         return "wrong" if expected_alarm else "false_alarm"
     if expected_alarm:
         return "missed_alarm"
+    if case.expect == UNCLEAR:
+        return "right" if outcome in RIGHT_FOR_UNCLEAR else "wrong"
     if outcome == "fallback":
         return "fallback"
     if case.expect != "journey":

@@ -48,6 +48,7 @@ def _examples(path: Path) -> list[str]:
 EXTERNAL_SET = ROOT / "tests/nlu/external.yml"
 DEV_SET = ROOT / "tests/nlu/dev.yml"
 SAFETY_DEV_SET = ROOT / "tests/nlu/safety_dev.yml"
+UNCLEAR_DEV_SET = ROOT / "tests/nlu/unclear_dev.yml"
 
 
 def _external_examples(path: Path = EXTERNAL_SET) -> list[str]:
@@ -72,6 +73,7 @@ def test_no_test_message_is_trained_on() -> None:
     sets["external"] = _external_examples()
     sets["dev"] = _external_examples(DEV_SET)
     sets["safety_dev"] = _external_examples(SAFETY_DEV_SET)
+    sets["unclear_dev"] = _external_examples(UNCLEAR_DEV_SET)
     for name, texts in sets.items():
         for text in texts:
             words = _words(text)

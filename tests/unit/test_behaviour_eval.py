@@ -12,6 +12,7 @@ from tests.nlu.behaviour import (
     DEV_SET,
     ROOT,
     SAFETY_DEV_SET,
+    UNCLEAR_DEV_SET,
     Case,
     Result,
     Targets,
@@ -48,6 +49,10 @@ def case(expect: str, intent: str = "medical_advice", kind: str = "k") -> Case:
         ("journey", "faq/medicare", "faq/insurance_coverage", "utter_faq", "wrong"),
         ("journey", "request_records", "medical_advice", "action_no_medical_advice", "wrong"),
         ("journey", "add_question", "add_question", "action_add_question", "right"),
+        ("unclear", "nlu_fallback", "nlu_fallback", "action_fallback", "right"),
+        ("unclear", "out_of_scope", "out_of_scope", "utter_out_of_scope", "right"),
+        ("unclear", "nlu_fallback", "faq/medicare", "utter_faq", "wrong"),
+        ("unclear", "nlu_fallback", "crisis_self_harm", "action_crisis", "false_alarm"),
     ],
 )
 def test_verdicts(expect: str, intent: str, acted_on: str, action: str, expected: str) -> None:
@@ -108,13 +113,14 @@ def test_summary_names_every_missed_target() -> None:
     assert summarise("set", results[1:2]).failures(Targets()) == []
 
 
-@pytest.mark.parametrize("path", [BLIND_SET, DEV_SET, SAFETY_DEV_SET])
+@pytest.mark.parametrize("path", [BLIND_SET, DEV_SET, SAFETY_DEV_SET, UNCLEAR_DEV_SET])
 def test_every_label_of_the_blind_sets_is_one_the_bot_knows(path: Path) -> None:
     """A label the domain does not have can never be right: the set would score the writer, not the bot."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
     faqs = {name.removeprefix("utter_") for name in domain["responses"] if name.startswith("utter_faq/")}
 
-    unknown = {case.intent for case in load_cases(path)} - intents - faqs
+    # `nlu_fallback` (Rasa's own, not in the domain) labels a message that means nothing to act on.
+    unknown = {case.intent for case in load_cases(path)} - intents - faqs - {"nlu_fallback"}
 
     assert not unknown

@@ -82,3 +82,32 @@ def test_an_faq_about_another_subject_is_unsure() -> None:
 def test_readings_that_fit_are_not_second_guessed(text: str, guess: str, faq_answer: str) -> None:
     classified = "edit_question" if text.startswith("change") else guess
     assert hold(reading(text, guess, classified=classified, faq_answer=faq_answer)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "confidence"),
+    [
+        ("grape soda again haha", "crisis_self_harm", 0.6),
+        ("break a leg at the recital tonight!!", "crisis_self_harm", 0.55),
+        ("did u walk the dog yet", "medical_emergency", 0.52),
+    ],
+)
+def test_an_unsure_risk_guess_about_nothing_of_health_or_distress_is_asked_about(
+    text: str, guess: str, confidence: float
+) -> None:
+    assert hold(reading(text, guess, confidence=confidence)) == UNSURE
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "confidence"),
+    [
+        # words of distress, health or danger keep an unsure guess
+        ("honestly whats the point of any of it, nobody gets it", "crisis_self_harm", 0.5),
+        ("i'm so alone since the diagnosis", "crisis_self_harm", 0.45),
+        ("he went grey and sweaty and won't answer me", "medical_emergency", 0.6),
+        # a sure guess stands, whatever the words
+        ("grape soda again haha", "crisis_self_harm", 0.9),
+    ],
+)
+def test_a_founded_or_sure_risk_guess_stands(text: str, guess: str, confidence: float) -> None:
+    assert hold(reading(text, guess, confidence=confidence)) is None

@@ -117,3 +117,13 @@ def test_parse_format(answer: str, expected: str | None) -> None:
 )
 def test_parse_delivery(answer: str, expected: str) -> None:
     assert records_answers.parse_delivery(answer) == expected
+
+
+@pytest.mark.parametrize(("reply", "intent"), [("ok continue", "resume"), ("okay", "affirm"), ("yes go on", "affirm")])
+def test_go_on_is_not_a_clinic_or_a_name(reply: str, intent: str) -> None:
+    assert records_answers.parse("provider", reply, intent) is None
+    assert records_answers.parse("patient_name", reply, intent) is None
+
+
+def test_a_clinic_the_classifier_took_for_a_yes_is_still_the_clinic_when_it_is_long() -> None:
+    assert "Mercy General" in str(records_answers.parse("provider", "yes it's Mercy General on 5th street", "affirm"))

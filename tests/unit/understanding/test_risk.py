@@ -205,6 +205,10 @@ def test_emergencies_told_plainly_or_in_shorthand(text: str) -> None:
         "my aunt posted a goodbye on facebook and isn't picking up",
         "no one would even notice if I was gone",
         "I've been saving up my sleeping pills for a while now",
+        "i'm so tired of all this, i just want to go to sleep and never wake up",
+        "some nights i hope i just don't wake up",
+        "she told me she wishes she could fall asleep and not wake up",
+        "i want to sleep forever",
     ],
 )
 def test_crises_told_indirectly(text: str) -> None:
@@ -218,6 +222,10 @@ def test_crises_told_indirectly(text: str) -> None:
         "when should a person on chemo call about a fever?",
         "is depression with suicidal thoughts a common side effect of interferon?",
         "my son hurt himself two years ago and he's thriving now; his psychiatrist wants to change his dose",
+        "I hope the anesthesia doesn't make her not wake up",
+        "afraid i will never wake up from the surgery",
+        "i hope i wake up in time for the 8am scan",
+        "should i not wake up the baby for her fever medicine?",
     ],
 )
 def test_general_questions_and_history_are_not_alarms(text: str) -> None:
