@@ -21,19 +21,30 @@ Why a subclass instead of `type: SQL`:
   `bot.persistence.tracker_events` defines (the repository reads the same rows for transcripts).
   `keys()` therefore lists hashes, not sender ids. The engine hides bound values from errors and
   logs.
+* A turn does not reread the whole conversation. Rasa reloads a tracker from its rows on every
+  message (open, parse and replay every event of the session: the part of a turn that grew with
+  the conversation). The store keeps the trackers it saved last (`RECENT_TRACKERS`, for
+  `RECENT_SECONDS`), with the session's row count and highest row id, and hands one back only when
+  the database still says exactly that and the tracker was not changed since: another instance's turn, an advocate's
+  message written by the web app, an erasure or a turn that failed before its save all reload
+  from the rows. A tracker that is not what the rows would give back (a new session started in
+  the turn, an erasure) is not kept.
 """
 from __future__ import annotations
 
 import itertools
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, TrackerEventDiffEngine, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import URL, make_url
@@ -50,6 +61,23 @@ from bot.settings import Settings
 # Seconds a SQLite connection waits for a write lock. The web app, the action server and Rasa all
 # write to the same file; pysqlite's default of 5 s is short when a long erase is running.
 SQLITE_BUSY_TIMEOUT_SECONDS = "30"
+# Conversations whose last saved tracker is kept in memory (least recently saved dropped first); a
+# tracker of 80 turns holds ~500 events, some hundreds of kilobytes.
+RECENT_TRACKERS = 500
+# How long a saved tracker is kept: a conversation's turns come seconds apart, and what a person
+# said is not held open in memory longer than that (an erasure from the console, which this process
+# does not hear of, drops it at the next turn, or when it expires here).
+RECENT_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """A tracker as it was saved, and what the database said about its session's rows then."""
+
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) at the save: more means the tracker was changed since
+    rows: tuple[int, int | None]  # (row count, highest row id) of the session after the save
+    until: float  # time.monotonic() after which it is no longer handed back
 
 
 def _last_erase_index(events: Iterable[Event]) -> int | None:
@@ -111,6 +139,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             # falls back to an in-memory store: history and erasure would silently stop working.
             raise RasaException(f"Cannot open the tracker store database: {error}") from error
         self._database_url = database_url
+        self._recent: OrderedDict[str, _Saved] = OrderedDict()
         self._use_engine_hiding_parameters()
 
     def _use_engine_hiding_parameters(self) -> None:
@@ -135,6 +164,24 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         """Rasa's query for a sender's events, on the rows of the sender's keyed hash."""
         return super()._event_query(session, sender_hash(sender_id), fetch_events_from_all_sessions)
 
+    def _session_rows(self, session: Session, sender_id: str) -> tuple[int, int | None]:
+        """(row count, highest row id) of the sender's latest session: what a reload would read."""
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
+        count, highest = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        return int(count), highest
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker: the one saved last when the rows are still just that."""
+        self._forget_expired()
+        saved = self._recent.get(sender_id)
+        if saved is not None:
+            with self.session_scope() as session:
+                rows = self._session_rows(session, sender_id)
+            if rows == saved.rows and len(saved.tracker.events) == saved.events:
+                return saved.tracker
+            del self._recent[sender_id]
+        return await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """`SQLTrackerStore._retrieve` opening each event with the person's key.
 
@@ -151,6 +198,14 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's streaming to an event broker, diffed against the rows (the kept tracker is this one)."""
+        if self.event_broker is None:
+            return
+        old_tracker = await self._retrieve(tracker.sender_id, fetch_events_from_all_sessions=False)
+        new_events = TrackerEventDiffEngine.event_difference(old_tracker, tracker)
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """`SQLTrackerStore.save` writing the rows of `bot.persistence.tracker_events` (hashed, sealed)."""
         await self.stream_events(tracker)
@@ -161,6 +216,31 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                 for event in events:
                     session.add(self.SQLEvent(**event_row(cipher, event.type_name, event.as_dict())))
             session.commit()
+            self._remember(session, tracker)
+
+    def _remember(self, session: Session, tracker: DialogueStateTracker) -> None:
+        """Keep the saved tracker for the next turn, if a reload would give back the same one.
+
+        That is a tracker of one session, starting at its `SessionStarted` as the session's rows do,
+        with no erasure in it (its rows hold only what followed).
+        """
+        sender_id = tracker.sender_id
+        self._recent.pop(sender_id, None)
+        self._forget_expired()
+        events = tracker.events
+        starts = [index for index, event in enumerate(events) if isinstance(event, SessionStarted)]
+        if starts != [0] or _last_erase_index(events) is not None:
+            return
+        until = time.monotonic() + RECENT_SECONDS
+        self._recent[sender_id] = _Saved(tracker, len(events), self._session_rows(session, sender_id), until)
+        while len(self._recent) > RECENT_TRACKERS:
+            self._recent.popitem(last=False)
+
+    def _forget_expired(self) -> None:
+        """Drop the trackers kept longer than `RECENT_SECONDS` (the oldest saves come first)."""
+        now = time.monotonic()
+        while self._recent and next(iter(self._recent.values())).until <= now:
+            self._recent.popitem(last=False)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events `SQLTrackerStore.save` writes; after an erasure, only what followed it.

@@ -6,6 +6,7 @@ tests/conftest.py) and a sender id of its own.
 """
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,6 +36,7 @@ from bot.persistence import repository
 from bot.persistence.people import sender_hash
 from bot.persistence.tracker_events import open_event
 from bot.rasa_ext import ERASE_ACTION_NAME
+from bot.rasa_ext import tracker_store as tracker_store_module
 from bot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
 from bot.security import keystore
 
@@ -286,3 +288,132 @@ async def test_erase_person_and_store_together(store: DatabaseUrlTrackerStore, s
     assert counts["questions"] == 1
     assert repository.list_questions(sender_id) == []
     assert stored(store, sender_id) == [("bot", None, None), ("action", ACTION_LISTEN_NAME, None)]
+
+
+# --- the trackers kept between turns -------------------------------------------------------------
+
+
+async def next_turn(store: DatabaseUrlTrackerStore, sender_id: str) -> DialogueStateTracker:
+    """A later turn as Rasa runs it: load, add a turn, save; returns the saved tracker."""
+    tracker = await store.retrieve(sender_id)
+    assert tracker is not None
+    for event in greet_turn():
+        tracker.update(event)
+    await store.save(tracker)
+    return tracker
+
+
+async def reloaded(store: DatabaseUrlTrackerStore, sender_id: str) -> DialogueStateTracker | None:
+    """What the rows give back, read by a store that has kept nothing (another Rasa instance)."""
+    fresh = DatabaseUrlTrackerStore(domain=DOMAIN)
+    try:
+        return await fresh.retrieve(sender_id)
+    finally:
+        fresh.engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_a_saved_tracker_is_handed_back_as_the_rows_would_give_it(
+    store: DatabaseUrlTrackerStore, sender_id: str
+) -> None:
+    await store.save(tracker_with(sender_id, [*session_start(), *greet_turn()]))
+    saved = await next_turn(store, sender_id)
+
+    kept = await store.retrieve(sender_id)
+    from_rows = await reloaded(store, sender_id)
+
+    assert kept is saved  # not reread, reopened and replayed
+    assert from_rows is not None and as_dicts(kept.events) == as_dicts(from_rows.events)
+    assert kept.current_state() == from_rows.current_state()
+
+
+@pytest.mark.asyncio
+async def test_what_another_writer_added_is_read_from_the_rows(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    """Another Rasa instance's turn, or an advocate's message the web app wrote, is never missed."""
+    await store.save(tracker_with(sender_id, [*session_start(), *greet_turn()]))
+    kept = await next_turn(store, sender_id)
+    other_instance = DatabaseUrlTrackerStore(domain=DOMAIN)
+    try:
+        await next_turn(other_instance, sender_id)
+    finally:
+        other_instance.engine.dispose()
+
+    loaded = await store.retrieve(sender_id)
+
+    assert loaded is not kept
+    assert loaded is not None and len(loaded.events) == len(kept.events) + len(greet_turn())
+
+
+@pytest.mark.asyncio
+async def test_a_turn_that_failed_before_its_save_is_not_handed_back(
+    store: DatabaseUrlTrackerStore, sender_id: str
+) -> None:
+    await store.save(tracker_with(sender_id, [*session_start(), *greet_turn()]))
+    kept = await next_turn(store, sender_id)
+    kept.update(user("save: is it curable?", "add_question"))  # the turn then dies: no save
+
+    loaded = await store.retrieve(sender_id)
+
+    assert loaded is not None and loaded is not kept
+    assert as_dicts(loaded.events) == as_dicts(list(kept.events)[:-1])
+
+
+@pytest.mark.asyncio
+async def test_an_erasure_by_the_web_app_is_seen_at_once(store: DatabaseUrlTrackerStore, sender_id: str) -> None:
+    await store.save(tracker_with(sender_id, [*session_start(), *greet_turn(), SlotSet("condition", "lymphoma")]))
+    await next_turn(store, sender_id)
+
+    repository.erase_person(sender_id)  # "delete my data" from the console, between two turns
+
+    assert await store.retrieve(sender_id) is None
+
+
+@pytest.mark.asyncio
+async def test_trackers_the_rows_would_not_give_back_are_not_kept(
+    store: DatabaseUrlTrackerStore, sender_id: str
+) -> None:
+    """A new conversation starts before its SessionStarted; an erased one holds what was erased."""
+    first = tracker_with(sender_id, [*session_start(), *greet_turn()])
+    await store.save(first)
+    assert await store.retrieve(sender_id) is not first
+
+    tracker = await store.retrieve(sender_id)
+    assert tracker is not None
+    tracker.update(user("delete my data", "delete_my_data"))
+    tracker.update(ActionExecuted(ERASE_ACTION_NAME))
+    listen = ActionExecuted(ACTION_LISTEN_NAME)
+    tracker.update(listen)
+    await store.save(tracker)
+
+    loaded = await store.retrieve(sender_id)
+    assert loaded is not tracker
+    assert loaded is not None and as_dicts(loaded.events) == as_dicts([listen])
+
+
+@pytest.mark.asyncio
+async def test_at_most_so_many_trackers_are_kept(
+    store: DatabaseUrlTrackerStore, sender_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.rasa_ext.tracker_store.RECENT_TRACKERS", 2)
+    senders = [f"{sender_id}-{n}" for n in range(3)]
+    for sender in senders:
+        await store.save(tracker_with(sender, [*session_start(), *greet_turn()]))
+        await next_turn(store, sender)
+
+    assert list(store._recent) == senders[1:]
+
+
+@pytest.mark.asyncio
+async def test_a_kept_tracker_expires(
+    store: DatabaseUrlTrackerStore, sender_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a person said is not held in memory past a conversation's pace."""
+    await store.save(tracker_with(sender_id, [*session_start(), *greet_turn()]))
+    saved = await next_turn(store, sender_id)
+    clock = time.monotonic() + tracker_store_module.RECENT_SECONDS + 1
+    monkeypatch.setattr("bot.rasa_ext.tracker_store.time.monotonic", lambda: clock)
+
+    loaded = await store.retrieve(sender_id)
+
+    assert loaded is not saved and not store._recent
+    assert loaded is not None and as_dicts(loaded.events) == as_dicts(saved.events)
