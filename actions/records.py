@@ -18,7 +18,7 @@ from bot.persistence.db import run_sync
 from bot.understanding import records_answers
 
 FORM = "records_form"
-RECORDS_SLOTS = tuple(records.QUESTIONS)
+RECORDS_SLOTS = records.SLOTS
 WRITE_REQUEST_BUTTON = {"title": "Write a request", "payload": "/request_records"}
 
 
@@ -58,23 +58,6 @@ class ValidateRecordsForm(AnswerFormValidation):
         if records_answers.is_not_sure(text, intent):  # only the clinic cannot be left open
             return "That's OK, but the letter has to go to the place that has your records. " + records.PROVIDER_HINT
         return super().not_answered(slot, text, intent)
-
-
-def _ask_action(slot: str) -> type:
-    class AskRecordsQuestion(Action):
-        def name(self) -> str:
-            return f"action_ask_{slot}"
-
-        async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-            text, buttons = records.QUESTIONS[slot]
-            dispatcher.utter_message(text=text, buttons=list(buttons))
-            return []
-
-    AskRecordsQuestion.__name__ = f"ActionAsk_{slot}"
-    return AskRecordsQuestion
-
-
-ASK_ACTIONS = [_ask_action(slot) for slot in RECORDS_SLOTS]
 
 
 class ActionRecordsRequest(Action):

@@ -1,54 +1,18 @@
 """The records-request form's questions, and turning answers into the letter's fields.
 
-Prompts are worded so each asks exactly one thing; people answering on a phone should never
-wonder which part of a message they are replying to.
+Prompts (domain.yml, `utter_ask_<slot>`) are worded so each asks exactly one thing; people
+answering on a phone should never wonder which part of a message they are replying to.
 """
 
 from __future__ import annotations
 
 from bot.logic import letters
 
-Button = dict[str, str]
 SKIP = "skip"
 
-QUESTIONS: dict[str, tuple[str, list[Button]]] = {
-    "provider": ("Which doctor, hospital or clinic has the records? For example: Dr. Lee at Mercy Hospital.", []),
-    "record_types": (
-        'Which records do you want? Tap one, or type several (like "pathology and imaging"). '
-        'For a second opinion, "all of them" is usually best.',
-        [
-            {"title": "All of them", "payload": "All of them"},
-            {"title": "Pathology + slides", "payload": "Pathology reports and slides"},
-            {"title": "Imaging + images", "payload": "Imaging reports and images"},
-            {"title": "Lab results", "payload": "Lab results"},
-            {"title": "Visit notes", "payload": "Visit notes"},
-        ],
-    ),
-    "date_range": (
-        'What dates should the request cover? For example "since January 2025" or "all dates".',
-        [
-            {"title": "All dates", "payload": "All dates"},
-            {"title": "Last 12 months", "payload": "The last 12 months"},
-            {"title": "Since my diagnosis", "payload": "Since my diagnosis"},
-        ],
-    ),
-    "record_format": (
-        "How would you like the copies: electronic (like a PDF), paper, or on a disc? "
-        "Scans are often given on a disc.",
-        [
-            {"title": "Electronic", "payload": "Electronic copy"},
-            {"title": "Paper", "payload": "Paper copies"},
-            {"title": "Disc (CD/DVD)", "payload": "On a disc"},
-        ],
-    ),
-    "delivery": (
-        'How should they send them to you? For example "email to me at name@example.com", '
-        '"mail to my home" or "I\'ll pick them up".',
-        [],
-    ),
-    "patient_name": ("What's the patient's full name, as the clinic has it? (Type \"skip\" to leave it blank.)", []),
-    "date_of_birth": ('And the patient\'s date of birth? (Or "skip".)', []),
-}
+# The form's questions, in the order it asks them; their wording and buttons are the domain's
+# `utter_ask_<slot>` responses, which Rasa sends itself (no action server round trip).
+SLOTS = ("provider", "record_types", "date_range", "record_format", "delivery", "patient_name", "date_of_birth")
 
 EXPLANATIONS: dict[str, str] = {
     "provider": "The letter is addressed to whoever holds the records: usually the clinic or hospital, not one doctor.",
