@@ -63,6 +63,18 @@ def is_interruption(tracker: Tracker) -> bool:
     return name in SOFT_INTERRUPTS and questions.is_question(latest_text(tracker))
 
 
+def asks_instead_of_answering(tracker: Tracker) -> bool:
+    """A question the classifier placed, if weakly, among the soft interruptions.
+
+    Checked only once the reply turned out not to answer the form's question: then "how long do
+    we have to decide? is waiting a week ok?" (a medical question at 0.56) gets its answer and the
+    question comes again, instead of "Sorry, I didn't catch that". Every soft interruption has a
+    rule in both forms (data/stories/form_interruptions.yml).
+    """
+    name, _ = latest_intent(tracker)
+    return name in SOFT_INTERRUPTS and questions.is_question(latest_text(tracker))
+
+
 def entity_value(tracker: Tracker, entity: str) -> Any | None:
     """The value of ``entity`` in the latest message (canonical value when an extractor set one)."""
     for item in tracker.latest_message.get("entities") or []:

@@ -2,7 +2,8 @@
 
 Every form slot uses a `custom` mapping, so this is the one place that decides whether a message
 answers the question being asked. An interrupting request ("what does that mean?", "talk to a
-person", a crisis) extracts nothing, so Rasa rejects the form turn and the interrupt rules answer.
+person", a crisis) extracts nothing, so Rasa rejects the form turn and the interrupt rules answer;
+so does a question the classifier only weakly took for one, once it turns out not to be an answer.
 Anything else either fills the asked slot or gets a friendly "I didn't catch that" and the same
 question again — the person is never silently stuck. A form can also keep answers a reply gives
 to its other, still-empty questions (`unasked_answers`), so nobody is asked what they already said.
@@ -19,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_value, is_interruption, latest_intent, latest_text
+from actions.common import asks_instead_of_answering, entity_value, is_interruption, latest_intent, latest_text
 
 NOT_UNDERSTOOD = "Sorry, I didn't catch that."
 # "ok, go on" while a question waits (after an FAQ answered in the middle of the form, say) is no
@@ -84,5 +85,7 @@ class AnswerFormValidation(FormValidationAction):
         if unasked:
             dispatcher.utter_message(text=self.noted(unasked, answered=value is not None))
         elif value is None:
+            if asks_instead_of_answering(tracker):
+                return []  # not an answer after all: the interruption rules answer it
             dispatcher.utter_message(text=self.not_answered(slot, latest_text(tracker), intent))
         return [SlotSet(slot, value)] + [SlotSet(k, v) for k, v in {**unasked, **extra}.items()]

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, leave_paused, other_form_waiting, remember_channel
+from actions.common import asks_instead_of_answering, latest_text, leave_paused, other_form_waiting, remember_channel
 from actions.forms import AnswerFormValidation
 from bot.logic import letters, messages, records
 from bot.persistence import repository
@@ -47,6 +47,11 @@ class ValidateRecordsForm(AnswerFormValidation):
         return "validate_records_form"
 
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
+        # Most of these questions take the person's own words, so a question asked back ("is that
+        # the hospital or the doctor?") would become the clinic or the dates; the record types are
+        # read from known names, and "can you get the scans and the path report?" names them.
+        if slot != "record_types" and asks_instead_of_answering(tracker):
+            return None
         return records_answers.parse(slot, text, intent)
 
     def retry_hint(self, slot: str) -> str:

@@ -138,6 +138,26 @@ async def test_go_on_while_a_question_waits_is_no_failed_answer(
     assert texts(dispatcher) == CARRY_ON
 
 
+@pytest.mark.parametrize(
+    ("form", "asked"), [(ValidateAssessmentForm, "diagnosis_certainty"), (ValidateRecordsForm, "date_range")]
+)
+async def test_a_weakly_read_question_that_is_no_answer_is_left_to_the_interruption_rules(
+    domain: dict, form: Any, asked: str
+) -> None:
+    """Rejected (no slot set), so the rule for a medical question answers it and the form asks again."""
+    reply = "hang on, how long can we take to decide, would a week be too long?"
+    tracker = in_form(reply, asked, intent="medical_advice", confidence=0.56)
+    dispatcher, events = await run(form(), tracker, domain)
+    assert events == [] and dispatcher.messages == []
+
+
+async def test_a_weakly_read_question_that_answers_is_the_answer(domain: dict) -> None:
+    tracker = in_form("they have doubts, could it be something else?", "diagnosis_certainty", intent="medical_advice",
+                      confidence=0.56)  # fmt: skip
+    _, events = await run(ValidateAssessmentForm(), tracker, domain)
+    assert slot_events(events)["diagnosis_certainty"] is not None
+
+
 async def test_an_answer_already_given_is_never_overwritten(domain: dict) -> None:
     tracker = in_form("I'm terrified", "insurer_requires", slots={"confidence": "confident"})
     dispatcher, events = await run(ValidateAssessmentForm(), tracker, domain)

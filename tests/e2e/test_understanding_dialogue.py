@@ -169,3 +169,19 @@ def test_emergency_care_now_with_a_question_about_waiting_says_do_not_delay(stac
 
     said = text_of(replies)
     assert "Call 911" in said and "Don't wait for a second opinion" in said
+
+
+def test_a_question_in_the_middle_of_the_assessment_is_answered_and_the_question_comes_back(stack: Stack) -> None:
+    """The classifier is only half sure it is a medical question; it is still no answer to the form."""
+    sender = new_sender("mid-form-question")
+    story = "my mom has stage 2 breast cancer and the surgeon wants a mastectomy next week"
+    started = text_of(stack.say(sender, story))
+    assert "Are the doctors sure about your mom's diagnosis?" in started
+
+    replied = text_of(stack.say(sender, "how long do we have to decide? is waiting a week ok?"))
+
+    assert "didn't catch that" not in replied
+    assert replied.rstrip().endswith("Are the doctors sure about your mom's diagnosis?")
+    assert len(replied) > len("Are the doctors sure about your mom's diagnosis?") + 40  # something answered it first
+    carry_on = text_of(stack.say(sender, "ok continue"))
+    assert "Sure, let's carry on." in carry_on and "Are the doctors sure" in carry_on
