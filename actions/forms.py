@@ -21,11 +21,11 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import asks_instead_of_answering, entity_value, is_interruption, latest_intent, latest_text
+from bot.understanding import replies
 
 NOT_UNDERSTOOD = "Sorry, I didn't catch that."
 # "ok, go on" while a question waits (after an FAQ answered in the middle of the form, say) is no
 # failed answer: the person wants the question, which comes again after this.
-CARRY_ON_INTENTS = frozenset({"resume", "affirm"})
 CARRY_ON = "Sure, let's carry on."
 
 
@@ -41,7 +41,7 @@ class AnswerFormValidation(FormValidationAction):
 
     def not_answered(self, slot: str, text: str, intent: str | None) -> str:
         """What to say when a reply does not answer the question (it is then asked again)."""
-        if intent in CARRY_ON_INTENTS:
+        if intent in replies.CARRY_ON_INTENTS:
             return CARRY_ON
         return f"{NOT_UNDERSTOOD} {self.retry_hint(slot)}"
 

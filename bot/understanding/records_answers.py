@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.logic import letters, records
-from bot.understanding.replies import says_not_sure
+from bot.understanding.replies import CARRY_ON_INTENTS, says_not_sure
 
 _SKIP_WORDS = re.compile(r"^\s*(skip|pass|leave (it )?blank|later|rather not( say)?|n/?a)\s*[.!]*\s*$", re.I)
 _ALL_DATES = re.compile(r"(all|all dates|everything|any|all of it)[.!]?", re.I)
@@ -170,7 +170,7 @@ def parse(slot: str, text: str, intent: str | None = None) -> object | None:
 
 def _carries_on(text: str, intent: str | None) -> bool:
     """A short "ok", "yes" or "go on": it asks for the question, it is not a clinic or a name."""
-    return intent in ("affirm", "resume") and len(text.split()) <= 3
+    return intent in CARRY_ON_INTENTS and len(text.split()) <= 3
 
 
 _LOWER_IN_NAMES = frozenset("a an and at by de del der for in la le of on the to van von y".split())

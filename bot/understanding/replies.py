@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+# What the classifier calls "ok", "go on", "let's continue": said while a question waits, it asks for
+# that question (the forms, actions/forms.py) and is never itself an answer (a clinic called "Ok").
+CARRY_ON_INTENTS = frozenset({"affirm", "resume"})
 # The one list of ways to write "yes" and "no" (every reader that takes a yes or a no uses it).
 YES_WORDS = ("yes", "yeah", "yea", "yep", "yup", "yah", "ya")
 NO_WORDS = ("no", "nope", "nah", "naw", "nay")
