@@ -60,13 +60,14 @@ def is_interruption(tracker: Tracker) -> bool:
     form = tracker.active_loop.get("name") if tracker.active_loop else None
     if name in JOURNEY_SWITCHES and name != OWN_JOURNEY.get(form or ""):
         return True
-    return name in SOFT_INTERRUPTS and questions.is_question(latest_text(tracker))
+    return asks_instead_of_answering(tracker)
 
 
 def asks_instead_of_answering(tracker: Tracker) -> bool:
-    """A question the classifier placed, if weakly, among the soft interruptions.
+    """A question the classifier placed, however weakly, among the soft interruptions.
 
-    Checked only once the reply turned out not to answer the form's question: then "how long do
+    Sure enough (`is_interruption`), it interrupts before any answer is read. Below that it is
+    checked once the reply turned out not to answer the form's question: then "how long do
     we have to decide? is waiting a week ok?" (a medical question at 0.56) gets its answer and the
     question comes again, instead of "Sorry, I didn't catch that". Every soft interruption has a
     rule in both forms (data/stories/form_interruptions.yml).
