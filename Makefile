@@ -53,7 +53,11 @@ $(INSTALLED): requirements.in requirements.lock
 			echo "error: could not create $(VENV). On Debian/Ubuntu: sudo apt install python3.10-venv" >&2; \
 			exit 1; }; \
 	fi
-	$(PY) -m pip install -r requirements.in -c requirements.lock
+	@# uv installs the same pinned set as pip (the lock is the constraints either way) in ~20 s
+	@# instead of ~3 minutes on 2 cores; it is itself pinned in requirements.lock. It reads
+	@# UV_INDEX_URL, not pip's configuration, for a package mirror.
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock uv
+	$(VENV)/bin/uv pip install --python $(PY) -r requirements.in -c requirements.lock
 	@touch $@
 
 # --- model ---------------------------------------------------------------------------------------

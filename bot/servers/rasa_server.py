@@ -15,7 +15,8 @@ Every log record of the process goes through bot.security.redaction; action call
 conversation's recent events (bot.servers.action_calls) and their replies are checked on a schema
 validator built once (bot.servers.action_results); the policies share one computation of a
 tracker's states per prediction (bot.servers.policy_states); an event's class is looked up once per
-type name (bot.servers.event_types).
+type name (bot.servers.event_types); a few turns are in progress at once, the others wait in
+arrival order (bot.servers.turn_gate).
 """
 
 from __future__ import annotations
@@ -83,12 +84,13 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.__main__
     import rasa.core.run
 
-    from bot.servers import action_calls, action_results, event_types, policy_states
+    from bot.servers import action_calls, action_results, event_types, policy_states, turn_gate
 
     event_types.install()
     action_calls.install()
     action_results.install()
     policy_states.install()
+    turn_gate.install()
     rasa.core.run.configure_app = hardened(rasa.core.run.configure_app, os.environ)
     # Only Rasa's argument parser reads this copy; the process's own argv (what `ps` shows) is
     # the command line we were started with.

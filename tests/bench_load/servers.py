@@ -182,7 +182,7 @@ def moodbot(workdir: Path, project: Path) -> Iterator[Starting]:
     token = secrets.token_urlsafe(32)
     command = [
         sys.executable, "-m", "rasa", "run", "--model", str(project / "models"), "--port", str(port),
-        "--interface", "127.0.0.1", "--enable-api", "--auth-token", token,
+        "--interface", "127.0.0.1", "--enable-api", f"--auth-token={token}",  # a token may start with "-"
         "--credentials", str(project / "credentials.yml"),
     ]  # fmt: skip
     log = workdir / "moodbot.log"

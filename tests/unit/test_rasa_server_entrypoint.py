@@ -8,6 +8,7 @@ import pytest
 import rasa.__main__
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
@@ -22,6 +23,8 @@ def test_every_change_is_in_place_when_rasa_starts(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.states_for_tracker_history)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(rasa.core.run, "configure_app", rasa.core.run.configure_app)
+    monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.handle_message)
+    monkeypatch.delenv("RASA_TURNS_AT_ONCE", raising=False)
     monkeypatch.setattr(redaction, "install", lambda: None)  # the log filter has its own tests
     seen = {}
 
@@ -32,6 +35,7 @@ def test_every_change_is_in_place_when_rasa_starts(monkeypatch: pytest.MonkeyPat
         seen["states"] = getattr(Domain.states_for_tracker_history, "computed_once", False)
         seen["event classes"] = Event.__dict__["resolve_by_type"].__func__ is event_types.resolve_by_type
         seen["hardened app"] = getattr(rasa.core.run.configure_app, "__wrapped__", None) is not None
+        seen["turn gate"] = getattr(MessageProcessor.handle_message, "turn_slots", None) == 2
 
     monkeypatch.setattr(rasa.__main__, "main", rasa_main)
     monkeypatch.setattr("sys.argv", ["rasa_server"])
@@ -39,5 +43,5 @@ def test_every_change_is_in_place_when_rasa_starts(monkeypatch: pytest.MonkeyPat
     rasa_server.main(["run", "--model", "models"])
 
     assert seen.pop("argv")[:4] == ["rasa", "run", "--model", "models"]
-    changes = ("action call", "reply check", "states", "event classes", "hardened app")
+    changes = ("action call", "reply check", "states", "event classes", "hardened app", "turn gate")
     assert seen == dict.fromkeys(changes, True)
