@@ -9,7 +9,7 @@ question) waits in that queue four times, and a turn with no call once. That is 
 project's slowest 5% of turns were about twice the typical one under load while the bare moodbot's
 (which never yields) were not (README, "How fast it is").
 
-Here at most ``TURNS_AT_ONCE`` turns are in progress; the next waits at the door in arrival order
+Here at most ``RASA_TURNS_AT_ONCE`` (2 by default) turns are in progress; the next waits at the door in arrival order
 (``anyio.CapacityLimiter`` is first in, first out). A turn inside waits behind at most a couple of
 others when it comes back from a call, and the time spent at the door is the same for a turn of
 any kind. Two or more in progress keep both cores busy: while one turn waits for the action
