@@ -29,11 +29,11 @@ export RASA_TELEMETRY_ENABLED ?= false
 # not part of the model).
 # models/.inputs records the list itself, so adding or deleting a file retrains too (a deleted
 # file would otherwise go unnoticed).
-TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py,$(sort $(shell \
+TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py bot/rasa_ext/lock_store.py,$(sort $(shell \
 	find data bot/rasa_ext bot/nlp bot/logic/vocabulary bot/logic/vocabulary.py \
 	-type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)))
 
-.PHONY: help install spacy run shell advocate api-key api-key-revoke audit-verify export-review audit train test validate lint \
+.PHONY: help install spacy run run-scaled shell advocate api-key api-key-revoke audit-verify export-review audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
 	test-postgres eval eval-behaviour bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
 
@@ -83,6 +83,9 @@ $(MODEL): $(TRAIN_INPUTS) models/.inputs | $(INSTALLED) spacy
 
 run: $(MODEL) ## Start Rasa (:5005), the action server (:5055) and the web app (:8000); Ctrl-C stops
 	$(PY) -m bot.launcher run
+
+run-scaled: $(MODEL) ## RASA_INSTANCES (2) Rasa and ACTION_INSTANCES (2) action servers behind nginx, on PostgreSQL and Redis
+	$(PY) -m bot.launcher run-scaled
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell, same endpoints; works beside `make run`)
 	$(PY) -m bot.launcher shell

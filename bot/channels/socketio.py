@@ -19,9 +19,20 @@ space), and keeps replies that find nobody listening: when the bot (or an advoca
 ``output_channel=latest``) sends to a session whose socket is gone (a reload, a phone that lost
 signal), the message is held, and delivered as soon as that session reconnects (its next
 ``session_request``). Rasa would emit it into an empty room and it would be lost, although the
-tracker has it. Held messages live in this process, at most :data:`MAX_PENDING` per session for
-:data:`PENDING_TTL` seconds: socket.io sessions are tied to one Rasa instance anyway (sticky
-sessions), see docs/CHANNELS.md.
+tracker has it. Held messages live in this process (:class:`LocalDelivery`), at most
+:data:`MAX_PENDING` per session for :data:`PENDING_TTL` seconds.
+
+**Several instances** (``REDIS_URL`` set, :class:`RedisDelivery`): emits go through Redis
+(bot.channels.socketio_redis), so a reply sent on one instance (an advocate's, which comes in
+through Rasa's HTTP API on any instance) reaches the widget connected to another, and "is anyone
+connected" and the held messages are in Redis too, so a message held on one instance is delivered
+once, by whichever instance the widget reconnects to. Sticky sessions are still needed, for
+socket.io's HTTP long-polling (each poll must reach the instance that holds the socket).
+**When Redis fails**, each instance carries on alone, as a single instance does (logged): it
+delivers to the sockets connected to it and holds the rest in its own memory. So a message for a
+widget connected to another instance is held where it was sent and reaches the widget only if it
+reconnects there (the tracker has it either way). A socket whose presence could not be registered
+is counted again at the next lease renewal once Redis is back.
 
 The channel keeps Rasa's name ("socketio") and its events (``session_request``/``session_confirm``,
 ``user_uttered``/``bot_uttered``), which the rasa-webchat widget speaks.
@@ -29,9 +40,11 @@ The channel keeps Rasa's name ("socketio") and its events (``session_request``/`
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
+import os
 import re
 import time
 from collections import deque
@@ -40,6 +53,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import rasa.core.channels.channel
+import redis
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
@@ -48,6 +62,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import inbound_limits, widget_session
+from bot.channels.socketio_redis import PRESENCE_LEASE, REDIS_KEY_PREFIX, JsonRedisManager, RedisMailbox
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +113,78 @@ def has_listeners(sio: AsyncServer, room: str, namespace: str | None = None) -> 
         return False
 
 
-class WidgetSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, holding messages for a session nobody is connected to."""
+class LocalDelivery:
+    """One instance: emit to the sockets connected to this process, else hold the message here."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: str, pending: PendingMessages) -> None:
+    def __init__(self, sio: AsyncServer, event: str) -> None:
+        self.sio = sio
+        self.event = event
+        self.pending = PendingMessages()
+
+    async def send(self, conversation_id: str, message: Any) -> None:
+        if has_listeners(self.sio, conversation_id):
+            # This process's sockets only (ignore_queue): RedisDelivery falls back here when Redis fails.
+            await self.sio.emit(self.event, message, room=conversation_id, ignore_queue=True)
+            return
+        self.pending.hold(conversation_id, message)
+        logger.debug("socket.io: session not connected; message held until it reconnects")
+
+    async def joined(self, conversation_id: str, sid: str) -> list[Any]:
+        """``sid`` now listens to ``conversation_id``: the messages held for it, to send it now."""
+        return self.pending.take(conversation_id)
+
+    async def left(self, sid: str) -> None:
+        """``sid`` disconnected (python-socketio forgets its rooms itself)."""
+
+
+class RedisDelivery(LocalDelivery):
+    """Several instances: emits through Redis, presence and held messages in Redis (module docstring)."""
+
+    def __init__(self, sio: AsyncServer, event: str, mailbox: RedisMailbox) -> None:
+        super().__init__(sio, event)
+        self.mailbox = mailbox
+        self.sockets: dict[str, str] = {}  # this instance's sockets: sid -> conversation id
+        self._keep_alive: asyncio.Task[None] | None = None
+
+    async def send(self, conversation_id: str, message: Any) -> None:
+        try:
+            # A socket here is enough to emit (and heals a presence Redis missed); else ask Redis.
+            if has_listeners(self.sio, conversation_id) or not await self.mailbox.hold_unless_connected(
+                conversation_id, message
+            ):
+                await self.sio.emit(self.event, message, room=conversation_id)
+            return
+        except redis.RedisError as exc:
+            logger.warning("socket.io: Redis unavailable (%s); delivering from this instance only", type(exc).__name__)
+        await super().send(conversation_id, message)
+
+    async def joined(self, conversation_id: str, sid: str) -> list[Any]:
+        self.sockets[sid] = conversation_id
+        if self._keep_alive is None:
+            self._keep_alive = asyncio.get_running_loop().create_task(self.mailbox.keep_alive(self.sockets))
+        held_here = await super().joined(conversation_id, sid)  # held here while Redis was failing
+        try:
+            return await self.mailbox.join(conversation_id, sid) + held_here
+        except redis.RedisError as exc:
+            logger.warning("socket.io: Redis unavailable (%s); only this instance's held messages", type(exc).__name__)
+            return held_here
+
+    async def left(self, sid: str) -> None:
+        conversation_id = self.sockets.pop(sid, None)
+        if conversation_id is None:
+            return
+        try:
+            await self.mailbox.leave(conversation_id, sid)
+        except redis.RedisError as exc:  # its lease runs out by itself
+            logger.warning("socket.io: Redis unavailable (%s) at a disconnect", type(exc).__name__)
+
+
+class WidgetSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, delivering through the channel's delivery (held when nobody listens)."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str, delivery: LocalDelivery) -> None:
         super().__init__(sio, bot_message_evt)
-        self.pending = pending
+        self.delivery = delivery
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await super().send_text_message(recipient_id, widget_markdown(text), **kwargs)
@@ -114,11 +195,7 @@ class WidgetSocketIOOutput(SocketIOOutput):
         await super().send_text_with_buttons(recipient_id, widget_markdown(text), buttons, **kwargs)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
-        if not has_listeners(self.sio, socket_id):
-            self.pending.hold(socket_id, response)
-            logger.debug("socket.io: session not connected; message held until it reconnects")
-            return
-        await self.sio.emit(self.bot_message_evt, response, room=socket_id)
+        await self.delivery.send(socket_id, response)
 
 
 def choose_session(requested: object, offered: object) -> str:
@@ -153,25 +230,47 @@ class WidgetSocketIOInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    presence_lease = PRESENCE_LEASE
+
+    def __init__(
+        self, *args: Any, redis_url: str | None = None, redis_key_prefix: str = REDIS_KEY_PREFIX, **kwargs: Any
+    ) -> None:
+        """Rasa's arguments; Redis from ``REDIS_URL`` unless given (tests give their own key prefix)."""
         super().__init__(*args, **kwargs)
-        self.pending = PendingMessages()
+        self.redis_url = redis_url or os.environ.get("REDIS_URL") or None
+        self.redis_key_prefix = redis_key_prefix
+        self.delivery: LocalDelivery | None = None
         self.limits = inbound_limits.shared()
 
     def get_output_channel(self) -> WidgetSocketIOOutput | None:
-        if self.sio is None:
+        if self.sio is None or self.delivery is None:
             return super().get_output_channel()  # Rasa's warning: no server in this process
-        return WidgetSocketIOOutput(self.sio, self.bot_message_evt, self.pending)
+        return WidgetSocketIOOutput(self.sio, self.bot_message_evt, self.delivery)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # As Rasa's: an empty list lets Sanic-CORS (rasa run --cors) answer cross-origin requests.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        sio = self.serve("sanic", on_new_message)
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
-        self.sio = sio
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        return socketio_webhook
+
+    def serve(self, async_mode: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> AsyncServer:
+        """This channel's socket.io server: Rasa's Sanic app mounts it (:meth:`blueprint`), tests use aiohttp."""
+        # cors_allowed_origins as Rasa's: an empty list lets Sanic-CORS (rasa run --cors) answer
+        # cross-origin requests.
+        delivery: LocalDelivery
+        if self.redis_url:
+            manager = JsonRedisManager(self.redis_url, channel=f"{self.redis_key_prefix}socketio")
+            sio = AsyncServer(async_mode=async_mode, cors_allowed_origins=[], client_manager=manager)
+            mailbox = RedisMailbox(self.redis_url, self.redis_key_prefix, self.presence_lease)
+            delivery = RedisDelivery(sio, self.bot_message_evt, mailbox)
+        else:
+            sio = AsyncServer(async_mode=async_mode, cors_allowed_origins=[])
+            delivery = LocalDelivery(sio, self.bot_message_evt)
+        self.sio, self.delivery = sio, delivery
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
@@ -200,9 +299,14 @@ class WidgetSocketIOInput(SocketIOInput):
             if inspect.isawaitable(joined):  # python-socketio >= 5.10
                 await joined
             # The widget keeps the token and shows a fresh chat when it differs from the one it sent.
-            await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
-            for message in self.pending.take(conversation_id):
-                await sio.emit(self.bot_message_evt, message, room=sid, namespace=self.namespace)
+            # The socket is in this process: no need to go through Redis (ignore_queue).
+            await sio.emit("session_confirm", token, room=sid, namespace=self.namespace, ignore_queue=True)
+            for message in await delivery.joined(conversation_id, sid):
+                await sio.emit(self.bot_message_evt, message, room=sid, namespace=self.namespace, ignore_queue=True)
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            await delivery.left(sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: dict[str, Any]) -> None:
@@ -212,7 +316,7 @@ class WidgetSocketIOInput(SocketIOInput):
                 logger.warning("socket.io: a message before session_request was ignored")
                 return
             data = data if isinstance(data, dict) else {}
-            output = WidgetSocketIOOutput(sio, self.bot_message_evt, self.pending)
+            output = WidgetSocketIOOutput(sio, self.bot_message_evt, delivery)
             text = data.get("message")
             admission = self.limits.admit(sender_id, text if isinstance(text, str) else "")
             if admission.notice:
@@ -229,4 +333,4 @@ class WidgetSocketIOInput(SocketIOInput):
                 )
             )
 
-        return socketio_webhook
+        return sio

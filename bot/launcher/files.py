@@ -14,6 +14,9 @@ from bot.channels.config import channels_config, status_lines
 from bot.launcher.config import TRACKER_STORE_CLASS, LaunchError, StackConfig
 from bot.servers.settings import ACTION_TOKEN_VARIABLE
 
+# Rasa's own RedisLockStore can give two instances the same ticket (see the class's module).
+LOCK_STORE_CLASS = "bot.rasa_ext.lock_store.AtomicRedisLockStore"
+
 
 def run_migrations() -> bool:
     """Bring the database schema up to date; False when the project has no migrations yet."""
@@ -28,7 +31,10 @@ def run_migrations() -> bool:
 
 
 def redis_lock_store(redis_url: str) -> dict[str, Any]:
-    """Rasa's RedisLockStore settings from a redis:// or rediss:// URL (db from path or ?db=)."""
+    """The lock store's settings from a redis:// or rediss:// URL (db from path or ?db=).
+
+    The keys are ``RedisLockStore``'s (``url`` is the host), which the atomic subclass takes as they are.
+    """
     parts = urlsplit(redis_url)
     if parts.scheme not in ("redis", "rediss"):
         raise LaunchError(f"REDIS_URL must start with redis:// or rediss://, got {redis_url!r}")
@@ -36,7 +42,7 @@ def redis_lock_store(redis_url: str) -> dict[str, Any]:
     if not db.isdigit():
         raise LaunchError(f"REDIS_URL names database {db!r}; it must be a number")
     config: dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE_CLASS,
         "url": parts.hostname or "localhost",
         "port": parts.port or 6379,
         "db": int(db),
@@ -54,7 +60,8 @@ def endpoints_config(config: StackConfig) -> dict[str, Any]:
     """The content of Rasa's endpoints.yml for this environment.
 
     Without REDIS_URL there is no lock_store entry: Rasa's in-memory lock store is right for a
-    single Rasa instance, and Redis is only needed when several instances serve together.
+    single Rasa instance, and Redis is only needed when several instances serve together. With it,
+    the lock store is the atomic subclass of Rasa's Redis store (bot.rasa_ext.lock_store).
     """
     endpoints: dict[str, Any] = {
         "action_endpoint": {

@@ -6,7 +6,7 @@ import asyncio
 
 from socketio import AsyncServer
 
-from bot.channels.socketio import PendingMessages, WidgetSocketIOOutput, has_listeners, widget_markdown
+from bot.channels.socketio import LocalDelivery, PendingMessages, WidgetSocketIOOutput, has_listeners, widget_markdown
 
 
 def test_single_newlines_become_widget_markdown() -> None:
@@ -44,9 +44,9 @@ def test_held_messages_are_bounded_and_expire() -> None:
 
 def test_a_message_for_a_session_nobody_listens_to_is_held() -> None:
     sio = AsyncServer(async_mode="asgi")
-    pending = PendingMessages()
-    output = WidgetSocketIOOutput(sio, "bot_uttered", pending)
+    delivery = LocalDelivery(sio, "bot_uttered")
+    output = WidgetSocketIOOutput(sio, "bot_uttered", delivery)
 
     assert not has_listeners(sio, "session-1")
     asyncio.run(output.send_text_message("session-1", "An advocate replied.\nSee you soon."))
-    assert pending.take("session-1") == [{"text": "An advocate replied.  \nSee you soon."}]
+    assert delivery.pending.take("session-1") == [{"text": "An advocate replied.  \nSee you soon."}]

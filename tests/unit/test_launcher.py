@@ -196,10 +196,13 @@ def test_rasa_sends_the_action_server_token_from_its_environment(
         ),
     ],
 )
-def test_redis_url_becomes_a_redis_lock_store(tmp_path: Path, url: str, lock_store: dict[str, object]) -> None:
+def test_redis_url_becomes_the_atomic_redis_lock_store(tmp_path: Path, url: str, lock_store: dict[str, object]) -> None:
     path = launcher.write_endpoints(config(tmp_path, REDIS_URL=url))
 
-    assert yaml.safe_load(path.read_text())["lock_store"] == {"type": "redis", **lock_store}
+    assert yaml.safe_load(path.read_text())["lock_store"] == {
+        "type": "bot.rasa_ext.lock_store.AtomicRedisLockStore",
+        **lock_store,
+    }
 
 
 @pytest.mark.parametrize("url", ["unix:///tmp/redis.sock", "http://localhost:6379", "redis://localhost/cache"])
