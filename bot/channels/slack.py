@@ -20,8 +20,15 @@ signing secret and refuses to start without one):
 - **Ids from what Slack signed.** The conversation is ``slack:<team>:<user>``
   (:mod:`bot.channels.identity`), made from the team and user of a request whose signature was
   checked (a user id is unique only within its team); replies to such an id go to that user.
-- **Inbound limits** (:mod:`bot.channels.inbound_limits`): too fast gets one "please wait" and the
-  message is dropped; too long is cut and the person told what was read.
+- **Inbound limits** (:mod:`bot.channels.inbound_limits`), checked when a message's turn comes:
+  too fast gets one "please wait" and the message is dropped; too long is cut and the person told
+  what was read.
+- **Stored before Slack is answered.** A message is written to the durable inbox
+  (:mod:`bot.channels.inbox_runner`) and Slack gets its 200 only once it is committed (503
+  otherwise, and Slack retries); the turn then runs in the background, one message at a time per
+  person in arrival order, and a Rasa instance that dies mid-turn leaves it to the next sweep.
+- **Advocates' replies through the outbox** (:mod:`bot.channels.outbox_runner`): written first,
+  retried with back-off (``ratelimited``, 5xx, the network), posted at most once.
 
 Direct messages (``channel_type: im``) and @mentions work as in Rasa; the conversation is one per
 Slack user (``sender`` granularity), so saved questions follow the person.
@@ -29,12 +36,15 @@ Slack user (``sender`` granularity), so saved questions follow the person.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import response
@@ -48,6 +58,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels import identity, inbound_limits
 from bot.channels.dedupe import Deduplicator
+from bot.channels.durable import Attempt
+from bot.channels.inbox_runner import DurableInbox, turn_saved
+from bot.channels.outbox_runner import DurableOutbox, handoff_key
+from bot.persistence.inbox import Inbound
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +101,11 @@ def button_blocks(text: str, buttons: list[dict[str, Any]]) -> list[dict[str, An
 
 
 class SlackChannelOutput(SlackBot):
-    """Rasa's SlackBot pointed at ``api_base_url``, without ``as_user``, logging refused messages."""
+    """Rasa's SlackBot pointed at ``api_base_url``, without ``as_user``, logging refused messages.
+
+    With an ``outbox``, an advocate's message goes through it. An output made with
+    ``retries=False`` is the outbox's courier: the outbox keeps its own back-off, in the database.
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -100,29 +118,54 @@ class SlackChannelOutput(SlackBot):
         thread_id: str | None = None,
         proxy: str | None = None,
         api_base_url: str = DEFAULT_API_BASE_URL,
+        outbox: DurableOutbox | None = None,
+        retries: bool = True,
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
+        handlers = [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
         self.client = AsyncWebClient(
-            token,
-            proxy=proxy,
-            base_url=api_base_url,
-            retry_handlers=[
-                AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-                AsyncServerErrorRetryHandler(max_retry_count=2),
-            ],
+            token, proxy=proxy, base_url=api_base_url, retry_handlers=handlers if retries else []
         )
+        self.outbox = outbox
 
-    async def _post_message(self, channel: str, **kwargs: Any) -> None:
+    async def post_once(self, channel: str, **kwargs: Any) -> Attempt:
+        """One chat.postMessage (plus the client's own retries, if it has them); what Slack said."""
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)  # not a chat.postMessage argument; Rasa sends it anyway
         if self.thread_id:
             kwargs["thread_ts"] = self.thread_id
         try:
-            await self.client.chat_postMessage(channel=channel, **kwargs)
+            answer = await self.client.chat_postMessage(channel=channel, **kwargs)
         except SlackApiError as exc:
-            logger.error("Slack message to %s NOT SENT: %s", channel, exc.response.get("error", "unknown error"))
-        except SlackClientError as exc:
-            logger.error("Slack message to %s NOT SENT: %s", channel, type(exc).__name__)
+            error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            retry_after = exc.response.headers.get("Retry-After")
+            return Attempt(
+                None,
+                retryable=error == "ratelimited" or exc.response.status_code >= 500,
+                code=error,
+                reason=exc.response.get("error", "unknown error"),
+                retry_after=float(retry_after) if retry_after and str(retry_after).isdigit() else None,
+            )
+        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            return Attempt(None, retryable=True, code=type(exc).__name__, reason=type(exc).__name__)
+        return Attempt(f"{answer.get('channel') or channel}/{answer.get('ts') or ''}", code="ok")
+
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
+        attempt = await self.post_once(channel, **kwargs)
+        if attempt.provider_id is None:
+            logger.error("Slack message to %s NOT SENT: %s", channel, attempt.reason)
+
+    # -- as the outbox's courier --
+
+    def parts(self, text: str) -> list[str]:
+        """One Slack message per paragraph, as the bot's own replies."""
+        return text.strip().split("\n\n")
+
+    async def refusal(self, recipient: str) -> str | None:
+        return None if self.recipient(recipient) else "not a Slack conversation"
+
+    async def attempt(self, recipient: str, part: str) -> Attempt:
+        return await self.post_once(self.recipient(recipient) or "", text=to_mrkdwn(part), mrkdwn=True)
 
     def recipient(self, recipient_id: str) -> str | None:
         """The Slack channel of this turn, else the user behind a ``slack:`` id (Slack opens the DM)."""
@@ -133,7 +176,11 @@ class SlackChannelOutput(SlackBot):
         if recipient is None:
             logger.warning("Slack message NOT SENT: the conversation is not a Slack conversation")
             return
-        for part in text.strip().split("\n\n"):
+        # Rasa passes a bot event's metadata as keyword arguments: the web app tags an advocate's reply.
+        if self.outbox is not None and kwargs.get("handoff_message_id") is not None:
+            await self.outbox.send(handoff_key(kwargs["handoff_message_id"]), recipient_id, text)
+            return
+        for part in self.parts(text):
             await self._post_message(channel=recipient, text=to_mrkdwn(part), mrkdwn=True)
 
     async def send_text_with_buttons(
@@ -174,6 +221,8 @@ class SlackChannelInput(SlackInput):
         slack_signing_secret: str = "",
         api_base_url: str = DEFAULT_API_BASE_URL,
         deduplicator: Deduplicator | None = None,
+        inbox: DurableInbox | None = None,
+        outbox: DurableOutbox | None = None,
     ) -> None:
         # use_threads: replies follow metadata["thread_id"], which get_metadata sets only for threads.
         super().__init__(
@@ -190,11 +239,21 @@ class SlackChannelInput(SlackInput):
         self.limits = inbound_limits.shared()
         # Rasa drops http_timeout retries by their header alone; the event_id dedupe decides instead.
         self.errors_ignore_retry = ()
+        self.inbox = inbox or DurableInbox(self.name())
+        courier = SlackChannelOutput(slack_token, slack_channel, None, proxy, api_base_url, retries=False)
+        self.outbox = outbox or DurableOutbox(self.name(), courier)
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> SlackChannelOutput:
         return SlackChannelOutput(
-            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url
+            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url, self.outbox
         )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        """Rasa's Slack webhook, with the inbox's turns and the outbox's deliveries running beside it."""
+        slack_webhook = super().blueprint(on_new_message)
+        self.inbox.attach(slack_webhook, lambda app: functools.partial(self.handle, app, on_new_message))
+        self.outbox.attach(slack_webhook)
+        return slack_webhook
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
         """Rasa's metadata, but ``thread_id`` only when the person wrote in a thread."""
@@ -227,15 +286,9 @@ class SlackChannelInput(SlackInput):
         sender_id: str | None,
         metadata: dict[str, Any] | None,
     ) -> Any:
+        """Store the message (the inbox), then answer; its turn runs in the background (:meth:`handle`)."""
         key = self.delivery_key(request)
-        if key and not await self.deduplicator.first_time(key):
-            logger.info(
-                "Slack: repeated delivery dropped (%s, retry %s, reason %s)",
-                key,
-                request.headers.get(self.retry_num_header) or "-",
-                request.headers.get(self.retry_reason_header) or "-",
-            )
-            return response.text("", headers={"X-Slack-No-Retry": "1"})
+        seen = key is not None and not await self.deduplicator.first_time(key)
         if not sender_id:
             return response.text("")
         # Rasa's sender_id is the bare user id; it reaches here only once the signature was checked.
@@ -243,14 +296,46 @@ class SlackChannelInput(SlackInput):
             conversation_id = identity.slack_id(team_of(request), sender_id)
         except ValueError:
             return response.text("Not a Slack user or team id.", status=400)
-        admission = self.limits.admit(conversation_id, text)
+        try:
+            stored = await self.inbox.accept(key, conversation_id, text, metadata or {}, seen)
+        except Exception as exc:  # not stored: Slack must retry, not take it as delivered
+            logger.error("Slack: a message was NOT accepted: the inbox could not store it (%s)", type(exc).__name__)
+            return response.text("The message could not be stored; please retry.", status=503)
+        if not stored:
+            logger.info(
+                "Slack: repeated delivery dropped (%s, retry %s, reason %s)",
+                key,
+                request.headers.get(self.retry_num_header) or "-",
+                request.headers.get(self.retry_reason_header) or "-",
+            )
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+        return response.text("")
+
+    async def handle(self, app: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: Inbound) -> None:
+        """One stored message, called by the inbox one at a time per person in arrival order.
+
+        The inbound limits apply here, when its turn comes, as on SMS. A resumed message whose turn
+        Rasa already saved is not run again; the delivery id becomes the user event's ``message_id``.
+        """
+        if await turn_saved(getattr(app.ctx, "agent", None), message):
+            return
+        output = self.get_output_channel(message.metadata.get("out_channel"), message.metadata.get("thread_id"))
+        admission = self.limits.admit(message.sender, message.text)
         if admission.notice:
-            output = self.get_output_channel((metadata or {}).get("out_channel"), (metadata or {}).get("thread_id"))
-            await output.send_text_message(conversation_id, admission.notice)
+            await output.send_text_message(message.sender, admission.notice)
         if not admission.allowed:
             logger.info("Slack: a message over the inbound rate limit was not processed")
-            return response.text("")
-        return await super().process_message(request, on_new_message, admission.text, conversation_id, metadata)
+            return
+        await on_new_message(
+            UserMessage(
+                admission.text,
+                output,
+                message.sender,
+                input_channel=self.name(),
+                metadata=message.metadata or None,
+                message_id=message.key,
+            )
+        )
 
 
 def team_of(request: Request) -> str | None:

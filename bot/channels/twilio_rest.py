@@ -21,6 +21,7 @@ import httpx
 
 from bot.channels import sms_format
 from bot.channels.config import TWILIO_REQUIRED
+from bot.channels.durable import Attempt
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 
@@ -85,46 +86,54 @@ class TwilioRestClient:
             await self._client.aclose()
             self._client = None
 
-    def _delay(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after and retry_after.strip().isdigit():
-            return min(float(retry_after), self.max_delay)
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
         backoff = self.base_delay * 2 ** (attempt - 1)
         return min(backoff + random.uniform(0, backoff / 4), self.max_delay)
 
-    async def send(self, to: str, from_: str, body: str | None = None, media_url: str | None = None) -> str | None:
-        """Send one message; returns Twilio's message SID, or None after logging why it failed."""
+    async def attempt(self, to: str, from_: str, body: str | None = None, media_url: str | None = None) -> Attempt:
+        """One POST, no retry: what the outbox calls, as it keeps its own back-off in the database."""
         data = {"To": to, "From": from_}
         if body:
             data["Body"] = body
         if media_url:
             data["MediaUrl"] = media_url
-        reason = "not attempted"
-        for attempt in range(1, self.max_attempts + 1):
-            retry_after = None
-            try:
-                answer = await self._http().post(self.messages_url, data=data)
-            except httpx.HTTPError as exc:
-                reason, retryable = f"{type(exc).__name__} talking to {self.api_base_url}", True
-            else:
-                if answer.status_code in (200, 201):
-                    return _json(answer).get("sid")
-                reason = _describe_error(answer)
-                retryable = answer.status_code == 429 or answer.status_code >= 500
-                retry_after = answer.headers.get("Retry-After")
-            if not retryable or attempt == self.max_attempts:
+        try:
+            answer = await self._http().post(self.messages_url, data=data)
+        except httpx.HTTPError as exc:
+            name = type(exc).__name__
+            return Attempt(None, retryable=True, code=name, reason=f"{name} talking to {self.api_base_url}")
+        if answer.status_code in (200, 201):
+            return Attempt(str(_json(answer).get("sid") or ""), code=f"HTTP {answer.status_code}")
+        retry_after = answer.headers.get("Retry-After")
+        return Attempt(
+            None,
+            retryable=answer.status_code == 429 or answer.status_code >= 500,
+            code=_error_code(answer),
+            reason=_describe_error(answer),
+            retry_after=float(retry_after) if retry_after and retry_after.strip().isdigit() else None,
+        )
+
+    async def send(self, to: str, from_: str, body: str | None = None, media_url: str | None = None) -> str | None:
+        """Send one message; returns Twilio's message SID, or None after logging why it failed."""
+        for number in range(1, self.max_attempts + 1):
+            attempt = await self.attempt(to, from_, body, media_url)
+            if attempt.provider_id is not None:
+                return attempt.provider_id
+            if not attempt.retryable or number == self.max_attempts:
                 break
-            delay = self._delay(attempt, retry_after)
+            delay = self._delay(number, attempt.retry_after)
             logger.warning(
                 "SMS to %s: attempt %d failed (%s); retrying in %.1f s",
                 sms_format.mask_phone(to),
-                attempt,
-                _mask_numbers(reason),
+                number,
+                _mask_numbers(attempt.reason),
                 delay,
             )
             await asyncio.sleep(delay)
-        logger.error(
-            "SMS to %s NOT SENT after %d attempt(s): %s", sms_format.mask_phone(to), attempt, _mask_numbers(reason)
-        )
+        masked = sms_format.mask_phone(to)
+        logger.error("SMS to %s NOT SENT after %d attempt(s): %s", masked, number, _mask_numbers(attempt.reason))
         return None
 
 
@@ -134,6 +143,12 @@ def _json(answer: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _error_code(answer: httpx.Response) -> str:
+    """"HTTP 400 / 21610": what failed, without Twilio's message (it may quote the number)."""
+    code = _json(answer).get("code")
+    return f"HTTP {answer.status_code} / {code}" if code else f"HTTP {answer.status_code}"
 
 
 def _describe_error(answer: httpx.Response) -> str:

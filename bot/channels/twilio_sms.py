@@ -9,21 +9,29 @@ What Rasa 3.6's ``TwilioInput`` does not do, and this channel does:
   library's ``RequestValidator``) computed over the *public* URL Twilio called, which behind a
   proxy differs from the one Sanic sees: ``PUBLIC_BASE_URL`` says what it is. A missing or wrong
   signature gets 403 and nothing is recorded or sent.
-- **Answer at once.** Twilio waits 15 s for the webhook; the turn (NLU, actions, database) can take
-  longer. The webhook answers an empty TwiML ``<Response/>`` immediately and the turn runs in the
-  background; replies go out through Twilio's REST API.
+- **Stored, then answered at once.** Twilio waits 15 s for the webhook; the turn (NLU, actions,
+  database) can take longer. The webhook writes the text to the durable inbox
+  (:mod:`bot.channels.inbox_runner`), answers an empty TwiML ``<Response/>`` once it is committed
+  (503 if it could not be, so nothing is acknowledged that could be lost), and the turn runs in
+  the background; replies go out through Twilio's REST API. A Rasa instance that dies mid-turn
+  leaves the message to whichever instance sweeps next.
 - **Non-blocking replies with retries.** Rasa's ``TwilioOutput`` calls the synchronous twilio
   client on the event loop (every other conversation waits) and retries by re-posting in a tight
   loop. Here replies go out with ``httpx.AsyncClient``, retried with exponential back-off on 429,
   5xx and network errors (``Retry-After`` honoured); a reply that finally fails is logged with the
   reason.
-- **Repeats dropped.** A ``MessageSid`` already seen is acknowledged and dropped (``dedupe``).
+- **Repeats dropped.** A ``MessageSid`` already seen is acknowledged and dropped (``dedupe``, and
+  the inbox's unique delivery id on every instance).
 - **Buttons as numbered choices** in the same message ("Reply 1, 2 or 3"); a reply of "2", "two" or
   the option's own words becomes the button's payload. The offered buttons are read back from the
   conversation's tracker (the last bot message with buttons since the person last wrote), so this
   works across restarts and several Rasa instances. A message that numbers its own items (the
   suggested questions) keeps its numbers; its buttons are then offered by their words.
-- **In order.** One person's texts are handled one after the other, in the order they arrived.
+- **In order.** One person's texts are handled one after the other, in the order they arrived, by
+  whichever instance claims them (the inbox claims only a person's oldest unfinished text).
+- **Advocates' replies through the outbox.** A message an advocate wrote (tagged
+  ``handoff_message_id``) is written to the durable outbox (:mod:`bot.channels.outbox_runner`)
+  before it is sent, retried with back-off until Twilio accepts it, and sent at most once.
 - **At most 3 segments** per message, split between sentences (``sms_format``).
 - **STOP / START / HELP**, Twilio's keywords: STOP stores the opt-out (per number) and from then on
   nothing is sent to the number (checked before every message, advocate messages included) until
@@ -37,10 +45,9 @@ The channel keeps Rasa's name ("twilio"), so the webhook stays ``/webhooks/twili
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -52,9 +59,13 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels import identity, inbound_limits, sms_format
 from bot.channels.dedupe import Deduplicator
+from bot.channels.durable import Attempt
+from bot.channels.inbox_runner import DurableInbox, turn_saved
+from bot.channels.outbox_runner import DurableOutbox, handoff_key
 from bot.channels.twilio_rest import DEFAULT_API_BASE_URL, OptOutCheck, TwilioRestClient, opted_out_in_database
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.persistence.inbox import Inbound
 from bot.understanding import replies
 
 logger = logging.getLogger(__name__)
@@ -72,16 +83,45 @@ HELP_TEXT = (
 # --- output: what the person receives -------------------------------------------------------------
 
 class TwilioSmsOutput(OutputChannel):
-    """Sends the bot's messages as SMS: plain text, ≤ 3 segments each, buttons as numbered choices."""
+    """Sends the bot's messages as SMS: plain text, ≤ 3 segments each, buttons as numbered choices.
+
+    With an ``outbox``, an advocate's message goes through it (written first, sent at most once);
+    the output is also the outbox's courier (:class:`bot.channels.outbox_runner.Courier`).
+    """
 
     @classmethod
     def name(cls) -> str:
         return "twilio"
 
-    def __init__(self, rest: TwilioRestClient, twilio_number: str, opted_out: OptOutCheck = opted_out_in_database):
+    def __init__(
+        self,
+        rest: TwilioRestClient,
+        twilio_number: str,
+        opted_out: OptOutCheck = opted_out_in_database,
+        outbox: DurableOutbox | None = None,
+    ):
         self.rest = rest
         self.twilio_number = twilio_number
         self.opted_out = opted_out
+        self.outbox = outbox
+
+    # -- as the outbox's courier --
+
+    def parts(self, text: str) -> list[str]:
+        return sms_format.split_message(text)
+
+    async def refusal(self, recipient: str) -> str | None:
+        number = identity.phone_number(recipient)
+        if number is None:
+            return "not an SMS conversation"
+        if await self.opted_out(number):
+            return "opted out (STOP)"
+        return None
+
+    async def attempt(self, recipient: str, part: str) -> Attempt:
+        return await self.rest.attempt(identity.phone_number(recipient) or "", self.twilio_number, part)
+
+    # -- as Rasa's output channel --
 
     async def _send_all(self, recipient_id: str, bodies: Sequence[str], media_url: str | None = None) -> None:
         number = identity.phone_number(recipient_id)
@@ -96,7 +136,11 @@ class TwilioSmsOutput(OutputChannel):
             await self.rest.send(number, self.twilio_number, body, media_url if index == 0 else None)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, sms_format.split_message(text))
+        # Rasa passes a bot event's metadata as keyword arguments: the web app tags an advocate's reply.
+        if self.outbox is not None and kwargs.get("handoff_message_id") is not None:
+            await self.outbox.send(handoff_key(kwargs["handoff_message_id"]), recipient_id, text)
+            return
+        await self._send_all(recipient_id, self.parts(text))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -137,32 +181,6 @@ def offered_buttons(newest_first: Iterable[Mapping[str, Any]]) -> tuple[str, lis
     return "", []
 
 
-class SenderQueues:
-    """One asyncio lock per sender, so one person's texts are handled in the order they arrived.
-
-    Each inbound text becomes a background task; without this, "STOP" and the text right after it
-    could be handled out of order (Rasa's own lock only orders the bot's turns, not the keyword,
-    opt-out and choice checks that come before). Locks are dropped once nobody waits for them.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def turn(self, sender: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(sender, (asyncio.Lock(), 0))
-        self._locks[sender] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[sender]
-            if users == 1:
-                del self._locks[sender]
-            else:
-                self._locks[sender] = (lock, users - 1)
-
-
 class TwilioSmsInput(TwilioInput):
     """Twilio's webhook with signature check, dedupe, opt-out and choices; see the module docstring."""
 
@@ -194,6 +212,8 @@ class TwilioSmsInput(TwilioInput):
         api_base_url: str = DEFAULT_API_BASE_URL,
         deduplicator: Deduplicator | None = None,
         rest: TwilioRestClient | None = None,
+        inbox: DurableInbox | None = None,
+        outbox: DurableOutbox | None = None,
     ) -> None:
         # debug_mode=False: Rasa's flag re-raises errors into the webhook; ours runs in the background.
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
@@ -201,12 +221,12 @@ class TwilioSmsInput(TwilioInput):
         self.validator = RequestValidator(auth_token)
         self.deduplicator = deduplicator or Deduplicator.from_env()
         self.rest = rest or TwilioRestClient(account_sid, auth_token, api_base_url)
-        self.queues = SenderQueues()
         self.limits = inbound_limits.shared()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.inbox = inbox or DurableInbox(self.name())
+        self.outbox = outbox or DurableOutbox(self.name(), TwilioSmsOutput(self.rest, twilio_number))
 
     def get_output_channel(self) -> TwilioSmsOutput:
-        return TwilioSmsOutput(self.rest, self.twilio_number)
+        return TwilioSmsOutput(self.rest, self.twilio_number, outbox=self.outbox)
 
     # -- checks --
 
@@ -234,11 +254,13 @@ class TwilioSmsInput(TwilioInput):
 
         @twilio_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            return await self.receive(request, on_new_message)
+            return await self.receive(request)
 
+        self.inbox.attach(twilio_webhook, lambda app: functools.partial(self.handle, app, on_new_message))
+        self.outbox.attach(twilio_webhook)
         return twilio_webhook
 
-    async def receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def receive(self, request: Request) -> HTTPResponse:
         if not self.is_signed_by_twilio(request):
             logger.warning(
                 "twilio webhook: refused a request with a %s signature (check PUBLIC_BASE_URL if it is real)",
@@ -250,40 +272,34 @@ class TwilioSmsInput(TwilioInput):
         if not number:
             return twiml
         message_sid = request.form.get("MessageSid") or request.form.get("SmsSid")
-        if message_sid and not await self.deduplicator.first_time(f"twilio:{message_sid}"):
-            logger.info("SMS from %s: repeated delivery of %s dropped", sms_format.mask_phone(number), message_sid)
-            return twiml
+        key = f"twilio:{message_sid}" if message_sid else None
+        seen = key is not None and not await self.deduplicator.first_time(key)
         sender = identity.sms_id(number)  # only now: Twilio vouched for this number
         text = (request.form.get("Body") or "").replace("¡", "@")  # some carriers turn @ into ¡
-        agent = getattr(request.app.ctx, "agent", None)
-        task = asyncio.create_task(self.handle(agent, sender, text, message_sid, on_new_message))
-        self._tasks.add(task)  # a reference, or the task may be garbage-collected mid-turn
-        task.add_done_callback(self._tasks.discard)
+        metadata = {"message_sid": message_sid} if message_sid else {}
+        try:
+            stored = await self.inbox.accept(key, sender, text, metadata, seen)
+        except Exception as exc:  # not stored: Twilio must not take it as delivered
+            logger.error("SMS from %s NOT accepted: the inbox could not store it (%s)",
+                         sms_format.mask_phone(number), type(exc).__name__)  # fmt: skip
+            return response.text("The message could not be stored; please retry.", status=503)
+        if not stored:
+            logger.info("SMS from %s: repeated delivery of %s dropped", sms_format.mask_phone(number), message_sid)
         return twiml
 
     async def handle(
-        self,
-        agent: Any,
-        sender: str,
-        text: str,
-        message_sid: str | None,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        self, app: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: Inbound
     ) -> None:
-        """One inbound text, in the background: keywords, opt-out, limits, choices, then the bot's turn.
+        """One stored text: keywords, opt-out, limits, choices, then the bot's turn.
 
-        ``sender`` is the conversation id (``sms:<number>``); opt-outs are kept per number.
+        Called by the inbox, one at a time per person, in arrival order. A resumed text whose turn
+        Rasa already saved (the instance died just after it) is not run again; the delivery id
+        becomes the user event's ``message_id`` so that it can be found. Opt-outs are kept per number.
         """
-        async with self.queues.turn(sender):
-            await self._handle_in_order(agent, sender, text, message_sid, on_new_message)
-
-    async def _handle_in_order(
-        self,
-        agent: Any,
-        sender: str,
-        text: str,
-        message_sid: str | None,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> None:
+        agent = getattr(app.ctx, "agent", None)
+        if await turn_saved(agent, message):
+            return
+        sender, text, message_sid = message.sender, message.text, message.metadata.get("message_sid")
         number = identity.phone_number(sender) or ""
         masked = sms_format.mask_phone(number)
         try:
@@ -313,7 +329,14 @@ class TwilioSmsInput(TwilioInput):
                 text = await self._choice_payload(agent, sender, admission.text) or admission.text
             metadata = {"message_sid": message_sid} if message_sid else None
             await on_new_message(
-                UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(), metadata=metadata)
+                UserMessage(
+                    text,
+                    self.get_output_channel(),
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                    message_id=message.key,
+                )
             )
         except Exception:
             logger.exception("SMS from %s: the turn failed", masked)

@@ -331,3 +331,69 @@ class UnclearMessage(Base):
     labelled_at = Column(DateTime(timezone=True), nullable=True, index=True)
     exported_at = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+
+
+# --- nothing acknowledged is lost (issue 15): the channels' durable inbox and outbox ------------
+
+
+class InboxMessage(Base):
+    """An SMS or Slack message written before its webhook was answered, until its turn is handled.
+
+    A message is acknowledged to Twilio or Slack only once this row is committed, so a process that
+    dies mid-turn leaves a row another instance resumes (``bot.persistence.inbox``). ``message_key``
+    is the channel's delivery id (the dedupe key: ``twilio:<MessageSid>``, ``slack:event:<id>``),
+    unique so a repeated delivery is recognised on any instance after any restart. The sender's
+    conversation id (an SMS id holds the phone number), the text and the channel's metadata are
+    sealed with the person's key, and emptied once the turn is done; the row then only remembers
+    the key (for repeats) until it is pruned. ``claimed_by`` names the claim (instance and a
+    sequence number) and ``lease_until`` how long it holds without being renewed.
+    """
+
+    __tablename__ = "inbox_messages"
+    __table_args__ = (UniqueConstraint("channel", "message_key", name="uq_inbox_messages_channel_message_key"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    channel = Column(String(16), nullable=False)
+    message_key = Column(String(255), nullable=True)
+    sender_id = Column(String(255), index=True, nullable=False)
+    sender = Column(Text, nullable=True)  # sealed; None once done
+    text = Column(Text, nullable=True)  # sealed; None once done
+    meta = Column("metadata", Text, nullable=True)  # sealed JSON object; None once done
+    received_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    claimed_by = Column(String(64), nullable=True)
+    lease_until = Column(DateTime(timezone=True), nullable=True)
+    claims = Column(Integer, nullable=False, default=0)
+    done_at = Column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class OutboxMessage(Base):
+    """An advocate's reply to an SMS or Slack person, written before it is sent, until it is sent.
+
+    One row per advocate message (``message_key`` ``handoff:<message id>``, unique per channel, so a
+    repeated delivery request never sends it again). Its parts (SMS messages, Slack paragraphs) go
+    out in order; ``parts_sent`` and ``provider_ids`` (Twilio message SIDs, Slack ``channel/ts``,
+    space-separated) record what the provider accepted, so a resumed row sends only what is left.
+    ``status`` is pending, sent or failed; a failed attempt waits until ``next_attempt_at``
+    (exponential back-off). The recipient's conversation id and the text are sealed with the
+    person's key and emptied once the row is sent or failed; ``last_error`` holds a code, never text.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (UniqueConstraint("channel", "message_key", name="uq_outbox_messages_channel_message_key"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    channel = Column(String(16), nullable=False)
+    message_key = Column(String(255), nullable=False)
+    sender_id = Column(String(255), index=True, nullable=False)
+    recipient = Column(Text, nullable=True)  # sealed; None once sent or failed
+    body = Column(Text, nullable=True)  # sealed; None once sent or failed
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    parts_sent = Column(Integer, nullable=False, default=0)
+    provider_ids = Column(Text, nullable=False, default="")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    claimed_by = Column(String(64), nullable=True)
+    lease_until = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(String(255), nullable=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+    finished_at = Column(DateTime(timezone=True), nullable=True, index=True)

@@ -4,6 +4,11 @@ Erasure is crypto-shredding: the person's rows are deleted, then their key is de
 copy of their ciphertext that a delete cannot reach (SQLite's ``-wal``, backups, replicas) becomes
 unreadable. On SQLite the WAL is then checkpointed and truncated, and ``secure_delete`` has
 zeroed the deleted rows in the database file itself.
+
+The channels' inbox and outbox (issue 15) are erased too: a message still waiting for its turn, or
+an advocate's reply not yet sent, holds the person's words and number. So messages queued behind
+"delete my data" go with it, and one stored while the erase runs is sealed under the key being
+destroyed and is dropped unread when its turn comes (``bot.persistence.inbox``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from bot.persistence.models import (
     Conversation,
     Handoff,
     HandoffMessage,
+    InboxMessage,
+    OutboxMessage,
     Question,
     QuestionText,
     RecordsRequest,
@@ -35,6 +42,8 @@ PERSON_MODELS = (
     ShareLink,
     QuestionText,
     UnclearMessage,
+    InboxMessage,
+    OutboxMessage,
     Conversation,
 )
 

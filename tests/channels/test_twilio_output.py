@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels import identity, sms_format
 from bot.channels.twilio_rest import TwilioRestClient
-from bot.channels.twilio_sms import SenderQueues, TwilioSmsOutput, offered_buttons
+from bot.channels.twilio_sms import TwilioSmsOutput, offered_buttons
 from bot.persistence import repository
 from tests.fakes import FakeTwilio
 
@@ -236,20 +236,3 @@ def test_offered_buttons_are_those_of_the_last_bot_message_since_the_person_wrot
     assert offered_buttons(newest_first) == ("Sure?", yes_no)
     assert offered_buttons([{"event": "user", "text": "1"}, *newest_first]) == ("", [])
 
-
-def test_one_sender_s_texts_are_handled_in_the_order_they_arrived() -> None:
-    queues = SenderQueues()
-    order: list[str] = []
-
-    async def handle(sender: str, text: str, work: float) -> None:
-        async with queues.turn(sender):
-            await asyncio.sleep(work)
-            order.append(text)
-
-    async def arrive() -> None:
-        # "STOP" takes longer to handle than the "hi" right after it; another person is not held up.
-        await asyncio.gather(handle(PERSON, "STOP", 0.1), handle(PERSON, "hi", 0), handle("+15550009999", "other", 0))
-
-    run(arrive())
-    assert order == ["other", "STOP", "hi"]
-    assert queues._locks == {}  # nothing kept once the texts are handled

@@ -174,6 +174,8 @@ def test_old_rows_are_hashed_and_encrypted(unmigrated_url: str) -> None:
         "share_links": 1,
         "question_texts": 1,
         "unclear_messages": 0,
+        "inbox_messages": 0,
+        "outbox_messages": 0,
         "conversations": 1,
         "events": 1,
     }

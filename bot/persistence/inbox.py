@@ -1,0 +1,218 @@
+"""The channels' durable inbox: SMS and Slack messages kept from their webhook until their turn is done.
+
+Twilio and Slack are answered only after :func:`record_inbound` committed the message, so a Rasa
+instance that dies mid-turn leaves a row behind, and whichever instance looks next resumes it
+(``bot.channels.inbox_runner`` drives this module). Claims are single conditional statements, so
+two instances can never both hold a row, on SQLite (one writer at a time) and PostgreSQL (the
+second UPDATE waits for the first's row lock, then re-checks its WHERE and finds the row taken):
+
+    UPDATE inbox_messages SET claimed_by = :claim, lease_until = :now + lease, claims = claims + 1
+    WHERE id = (SELECT min(id) FROM inbox_messages WHERE <this person's rows not done>)
+      AND done_at IS NULL AND (claimed_by IS NULL OR lease_until < :now)
+
+Only the person's *oldest* unfinished row can be claimed, so their messages are handled one at a
+time in arrival order by whichever instances are running: a row claimed elsewhere holds back the
+rows behind it until it is done or its lease runs out.
+
+What is stored: the person's keyed sender hash (found and erased like every other row of theirs),
+the channel and its delivery id (plain: a Twilio MessageSid or a Slack event id says nothing about
+anyone), and, sealed with the person's key, their conversation id (an SMS id is their phone
+number), their words and the channel's metadata. Those three are emptied when the row is done;
+done rows keep only the delivery id, to recognise a repeated delivery, for :data:`RETENTION`.
+Nothing here logs a text or a conversation id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.persistence.db import session_scope
+from bot.persistence.models import InboxMessage, utcnow
+from bot.persistence.people import reader_by_hash, writer
+from bot.security.crypto import UndecryptableValue
+
+logger = logging.getLogger(__name__)
+
+TABLE = InboxMessage.__tablename__
+# As long as the dedupe remembers a delivery (bot.channels.dedupe): Twilio and Slack repeat within hours.
+RETENTION = timedelta(hours=24)
+# A message whose turn was started this many times without finishing is dropped: it is more likely
+# to be what kills the process than a victim of it, and every instance would otherwise die on it.
+MAX_CLAIMS = 3
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A claimed message, opened: what a channel needs to run its turn."""
+
+    id: int
+    channel: str
+    key: str | None
+    sender: str
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    claim: str = ""
+    claims: int = 1
+
+    @property
+    def resumed(self) -> bool:
+        """True when an earlier claim may have started its turn (and maybe finished it) before dying."""
+        return self.claims > 1
+
+
+def record_inbound(channel: str, key: str | None, sender: str, text: str, metadata: dict[str, Any]) -> str | None:
+    """Store a message before its webhook is answered; the person's hash, or None for a repeat of ``key``."""
+    cipher = writer(sender)
+    try:
+        with session_scope() as session:
+            session.add(
+                InboxMessage(
+                    channel=channel,
+                    message_key=key,
+                    sender_id=cipher.person,
+                    sender=cipher.seal(TABLE, "sender", sender),
+                    text=cipher.seal(TABLE, "text", text),
+                    meta=cipher.seal_json(TABLE, "metadata", metadata),
+                    claims=0,
+                )
+            )
+    except IntegrityError:  # the unique (channel, message_key): stored before, by any instance
+        return None
+    return cipher.person
+
+
+def holds(channel: str, key: str) -> bool:
+    """Is a delivery with this key stored (waiting, in progress or done within the retention)?"""
+    with session_scope() as session:
+        found = session.scalar(
+            select(InboxMessage.id).where(InboxMessage.channel == channel, InboxMessage.message_key == key).limit(1)
+        )
+        return found is not None
+
+
+def _done(session: Session, message_id: int, claim: str, now: datetime) -> int:
+    return session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.id == message_id, InboxMessage.claimed_by == claim, InboxMessage.done_at.is_(None))
+        .values(done_at=now, lease_until=None, sender=None, text=None, meta=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _claim_head(session: Session, channel: str, person: str, claim: str, lease: timedelta, now: datetime) -> bool:
+    """Claim the person's oldest unfinished message if nobody holds it (one atomic UPDATE)."""
+    head = InboxMessage.__table__.alias("head")  # an alias, or the subquery would correlate to the UPDATE
+    oldest = (
+        select(func.min(head.c.id))
+        .where(head.c.channel == channel, head.c.sender_id == person, head.c.done_at.is_(None))
+        .scalar_subquery()
+    )
+    claimed = session.execute(
+        update(InboxMessage)
+        .where(
+            InboxMessage.id == oldest,
+            InboxMessage.done_at.is_(None),
+            or_(InboxMessage.claimed_by.is_(None), InboxMessage.lease_until < now),
+        )
+        .values(claimed_by=claim, lease_until=now + lease, claims=InboxMessage.claims + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def claim_next(channel: str, person: str, claim: str, lease: timedelta, now: datetime | None = None) -> Inbound | None:
+    """The person's oldest unfinished message, claimed as ``claim``; None when there is none or it is held.
+
+    A message claimed :data:`MAX_CLAIMS` times already, or whose person's key is gone (erased while
+    it waited), is marked done unread and the next one is tried.
+    """
+    while True:
+        now = now or utcnow()
+        with session_scope() as session:
+            if not _claim_head(session, channel, person, claim, lease, now):
+                return None
+            row = session.scalars(
+                select(InboxMessage).where(InboxMessage.claimed_by == claim, InboxMessage.done_at.is_(None))
+            ).one()
+            opened = _open(row, claim)
+            if opened is not None:
+                return opened
+            _done(session, row.id, claim, now)
+
+
+def _open(row: InboxMessage, claim: str) -> Inbound | None:
+    if row.claims > MAX_CLAIMS:
+        logger.error("inbox: message %d (%s) dropped: its turn was started %d times", row.id, row.channel, MAX_CLAIMS)
+        return None
+    cipher = reader_by_hash(row.sender_id)
+    try:
+        if cipher is None:
+            raise UndecryptableValue("no key")
+        return Inbound(
+            id=row.id,
+            channel=row.channel,
+            key=row.message_key,
+            sender=cipher.open(TABLE, "sender", row.sender) or "",
+            text=cipher.open(TABLE, "text", row.text) or "",
+            metadata=cipher.open_json(TABLE, "metadata", row.meta, {}),
+            claim=claim,
+            claims=row.claims,
+        )
+    except UndecryptableValue:
+        logger.warning("inbox: message %d (%s) dropped: it no longer opens (erased)", row.id, row.channel)
+        return None
+
+
+def renew(message_id: int, claim: str, lease: timedelta) -> bool:
+    """Extend a claim while its turn runs; False when it was lost (expired and taken, or erased)."""
+    with session_scope() as session:
+        return (
+            session.execute(
+                update(InboxMessage)
+                .where(InboxMessage.id == message_id, InboxMessage.claimed_by == claim, InboxMessage.done_at.is_(None))
+                .values(lease_until=utcnow() + lease)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
+
+
+def mark_done(message_id: int, claim: str) -> bool:
+    """The turn was handled (its replies sent): forget the words, keep the delivery id for repeats."""
+    with session_scope() as session:
+        return _done(session, message_id, claim, utcnow()) == 1
+
+
+def people_waiting(channel: str, now: datetime | None = None, limit: int = 500) -> list[str]:
+    """Keyed hashes of the people with a message nobody holds: never claimed, or its lease ran out."""
+    now = now or utcnow()
+    with session_scope() as session:
+        return list(
+            session.scalars(
+                select(InboxMessage.sender_id)
+                .where(
+                    InboxMessage.channel == channel,
+                    InboxMessage.done_at.is_(None),
+                    or_(InboxMessage.claimed_by.is_(None), InboxMessage.lease_until < now),
+                )
+                .group_by(InboxMessage.sender_id)
+                .order_by(func.min(InboxMessage.id))
+                .limit(limit)
+            )
+        )
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete done rows older than :data:`RETENTION` (they hold no words, only a delivery id)."""
+    cutoff = (now or utcnow()) - RETENTION
+    with session_scope() as session:
+        return session.execute(
+            delete(InboxMessage).where(and_(InboxMessage.done_at.is_not(None), InboxMessage.done_at < cutoff))
+        ).rowcount
