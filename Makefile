@@ -35,7 +35,7 @@ TRAIN_INPUTS := domain.yml config.yml $(filter-out bot/rasa_ext/tracker_store.py
 
 .PHONY: help install spacy run run-scaled shell advocate api-key api-key-revoke audit-verify export-review audit train test validate lint \
 	test-unit test-core test-nlu test-stack \
-	test-postgres eval eval-behaviour bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
+	test-postgres test-faults eval eval-behaviour bench rotate-key bench-train bench-load profile widget-vendor clean FORCE
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -128,7 +128,7 @@ audit: | $(INSTALLED) ## Locked packages with known advisories (security/advisor
 # The unit tests run on every core, up to four (pytest-xdist; each worker imports Rasa): every test
 # has its own database and free ports. On 2 cores 7.8 -> 3.8 minutes.
 test-unit: | $(INSTALLED) ## Unit tests (no servers, no PostgreSQL)
-	$(PY) -m pytest tests -m "not stack and not postgres and not model" -n auto --maxprocesses=4 --durations=5
+	$(PY) -m pytest tests -m "not stack and not postgres and not model and not scaled" -n auto --maxprocesses=4 --durations=5
 
 test-core: $(MODEL) ## rasa test core on tests/stories (prediction errors fail)
 	@if [ -d tests/stories ]; then \
@@ -142,6 +142,10 @@ test-nlu: $(MODEL) ## Quality gate: the model meets the NLU targets on sets it n
 
 test-stack: $(MODEL) ## End-to-end tests against the real three processes
 	$(PY) -m pytest tests -m stack --durations=5
+
+# Not part of `make test`: it restarts PostgreSQL and Redis and kills servers (.ci/run runs it after).
+test-faults: $(MODEL) ## The scaled topology under faults (needs PostgreSQL, Redis, nginx): prints recovery times
+	$(PY) -m pytest tests/scaled -m scaled -s --durations=10
 
 test-postgres: | $(INSTALLED) ## PostgreSQL tests (only when TEST_DATABASE_URL is set)
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \

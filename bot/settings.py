@@ -5,8 +5,9 @@ SQLite file under the git-ignored `var/` folder.
 """
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,12 @@ class Settings:
     # Where people reach the web app from outside (the links to their printable question list).
     # The same setting as the advocate console's links (bot.advocates.config): one public address.
     public_base_url: str
+    # The scaled topology's instances, name -> the URL its health is read from (ADVOCATE_INSTANCES,
+    # JSON, written by `bot.launcher run-scaled`), and Redis when configured: /healthz shows each.
+    instances: tuple[tuple[str, str], ...] = ()
+    redis_url: str = ""
+    # Why ADVOCATE_INSTANCES could not be read, shown on /healthz rather than failing every request.
+    instances_problem: str = field(default="")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,4 +50,19 @@ class Settings:
             rasa_api_token=os.environ.get("RASA_API_TOKEN", ""),
             action_server_url=os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
             public_base_url=(os.environ.get("PUBLIC_BASE_URL") or default_public_base_url()).strip().rstrip("/"),
+            redis_url=os.environ.get("REDIS_URL", "").strip(),
+            **_instances(os.environ.get("ADVOCATE_INSTANCES", "")),
         )
+
+
+def _instances(raw: str) -> dict[str, object]:
+    """ADVOCATE_INSTANCES as Settings fields: a JSON object of names to health URLs."""
+    if not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+        return {"instances_problem": "ADVOCATE_INSTANCES must be a JSON object of names to URLs"}
+    return {"instances": tuple(sorted((str(name), url) for name, url in parsed.items()))}

@@ -34,7 +34,7 @@ for _name, _value in TEST_SECRETS.items():
     os.environ.setdefault(_name, _value)
 
 # A fixture name -> the marker every test using it gets.
-FIXTURE_MARKERS = {"pg_database": "postgres", "stack": "stack"}
+FIXTURE_MARKERS = {"pg_database": "postgres", "stack": "stack", "scaled": "scaled"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from urllib.parse import quote
 
 from bot.launcher.config import MODELS_DIR, SECRET_NAMES, LaunchError, StackConfig, find_model
 from bot.launcher.files import run_migrations, write_credentials, write_endpoints
 from bot.launcher.ports import check_ports_free
 from bot.launcher.processes import (
+    Check,
+    _ok,
+    _rasa_model_loaded,
     action_server_check,
     action_server_command,
     process_env,
+    rasa_server_command,
     rasa_shell_command,
     readiness_checks,
     ready_banner,
     stack_commands,
     wait_until_ready,
+    web_command,
+)
+from bot.launcher.scaled import (
+    ScaledConfig,
+    check_redis,
+    ensure_postgres_database,
+    find_nginx,
+    kept,
+    nginx_command,
+    scaled_environment,
+    write_nginx_config,
 )
 from bot.launcher.secret_store import load_secrets
 from bot.launcher.supervision import supervise
@@ -60,11 +78,74 @@ def run(config: StackConfig) -> int:
     token_source = prepare(
         config, {"RASA_PORT": config.rasa_port, "ACTION_PORT": config.action_port, "WEB_PORT": config.web_port}
     )
-    rasa_token = os.environ["RASA_API_TOKEN"]
+    checks = readiness_checks(config, os.environ["RASA_API_TOKEN"])
+    return _serve(
+        config, stack_commands(config), process_env(config, os.environ), checks, ready_banner(config, token_source)
+    )
+
+
+def scaled_commands(scaled: ScaledConfig, nginx: str) -> dict[str, list[str]]:
+    """Process name -> argv for the scaled topology; every server under a keeper that restarts it."""
+    stack = scaled.stack
+    commands = {
+        f"rasa-{i}": kept(rasa_server_command(dataclasses.replace(stack, rasa_port=port)))
+        for i, port in enumerate(scaled.rasa_ports, start=1)
+    }
+    commands.update(
+        {
+            f"actions-{i}": kept(action_server_command(dataclasses.replace(stack, action_port=port)))
+            for i, port in enumerate(scaled.action_ports, start=1)
+        }
+    )
+    commands["web"] = web_command(stack)
+    commands["nginx"] = nginx_command(scaled, nginx)
+    return commands
+
+
+def scaled_probes(scaled: ScaledConfig) -> dict[str, str]:
+    """What the web app's health page probes for each instance (ADVOCATE_INSTANCES)."""
+    return {
+        name: f"{url}/health" if name.startswith("actions-") else f"{url}/"
+        for name, url in scaled.instance_urls().items()
+    }
+
+
+def run_scaled(scaled: ScaledConfig) -> int:
+    """N Rasa servers and M action servers behind nginx on PostgreSQL and Redis (bot.launcher.scaled)."""
+    stack = scaled.stack
+    nginx = find_nginx(os.environ)
+    ensure_postgres_database(stack.database_url)
+    keystore = os.environ.get("KEYSTORE_URL", "")
+    if keystore.startswith("postgresql"):
+        ensure_postgres_database(keystore)
+    check_redis(stack.redis_url or "")
+    token_source = prepare(stack, scaled.ports())
+    write_nginx_config(scaled)
+    token = os.environ["RASA_API_TOKEN"]
+    env = process_env(stack, os.environ)
+    env["ADVOCATE_INSTANCES"] = json.dumps(scaled_probes(scaled))
+    checks = readiness_checks(stack, token)
+    for name, url in scaled.instance_urls().items():
+        if name.startswith("rasa-"):
+            checks.append(Check(name, f"{url}/status?token={quote(token, safe='')}", _rasa_model_loaded))
+        else:
+            checks.append(Check(name, f"{url}/health", _ok))
+    instances = ", ".join(f"{name} :{url.rsplit(':', 1)[1]}" for name, url in scaled.instance_urls().items())
+    banner = ready_banner(stack, token_source) + (
+        f"Behind nginx (:{stack.rasa_port} Rasa, :{stack.action_port} actions): {instances}.\n"
+        f"Each instance's state: {stack.web_url}/healthz\n"
+    )
+    return _serve(stack, scaled_commands(scaled, nginx), env, checks, banner)
+
+
+def _serve(
+    config: StackConfig, commands: dict[str, list[str]], env: dict[str, str], checks: list[Check], banner: str
+) -> int:
+    """Supervise the processes, print the banner once every check passes, say why it ended."""
     finished = threading.Event()
 
     def announce_when_ready(say: Callable[[str], None], stop: Callable[[], None]) -> None:
-        pending = wait_until_ready(readiness_checks(config, rasa_token), config.ready_timeout, finished.is_set)
+        pending = wait_until_ready(checks, config.ready_timeout, finished.is_set)
         if finished.is_set():
             return
         if pending:
@@ -73,14 +154,9 @@ def run(config: StackConfig) -> int:
             )
             stop()
         else:
-            say(ready_banner(config, token_source))
+            say(banner)
 
-    outcome = supervise(
-        stack_commands(config),
-        process_env(config, os.environ),
-        PROJECT_ROOT,
-        on_running=announce_when_ready,
-    )
+    outcome = supervise(commands, env, PROJECT_ROOT, on_running=announce_when_ready)
     finished.set()
     if outcome.reason == "died":
         print(
@@ -165,11 +241,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bot.launcher",
         description="Start the whole assistant on one machine (make run), or chat in the terminal (make shell).",
     )
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "shell"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "shell", "run-scaled"])
     args = parser.parse_args(argv)
     # Every file this process and its children (they inherit the umask) create is private.
     use_private_umask()
     try:
+        if args.command == "run-scaled":
+            os.environ.update(scaled_environment(os.environ))
+            return run_scaled(ScaledConfig.from_env(os.environ))
         config = StackConfig.from_env(os.environ)
         return run(config) if args.command == "run" else shell(config)
     except LaunchError as exc:

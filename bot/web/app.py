@@ -365,23 +365,57 @@ async def _database_state() -> str:
 
 
 @public.get(
-    "/healthz", response_model=Health, summary="State of the database, Rasa and the action server", tags=["health"]
+    "/healthz",
+    response_model=Health,
+    response_model_exclude_none=True,
+    summary="State of the database, Rasa, the action server, Redis and each instance",
+    tags=["health"],
 )
-async def healthz(client: HttpClient, settings: CurrentSettings) -> dict[str, str]:
+async def healthz(client: HttpClient, settings: CurrentSettings) -> dict[str, Any]:
     """Always **200**, with ``status`` "ok" or "degraded" in the body.
 
     A load balancer that needs a failing status would take the web app out of rotation when Rasa
     is down, yet the console (and soon the widget page) still works and can show the problem; so
     the body carries the verdict and monitoring reads it.
     """
-    database, rasa, action_server = await asyncio.gather(
+    names = [name for name, _ in settings.instances]
+    database, rasa, action_server, redis, *instances = await asyncio.gather(
         _database_state(),
         rasa_client.probe(client, f"{settings.rasa_url}/"),
         rasa_client.probe(client, f"{settings.action_server_url}/health"),
+        _redis_state(settings.redis_url),
+        *(rasa_client.probe(client, url) for _, url in settings.instances),
     )
-    parts = {"database": database, "rasa": rasa, "action_server": action_server}
-    overall = "ok" if all(state == "ok" for state in parts.values()) else "degraded"
+    parts: dict[str, Any] = {"database": database, "rasa": rasa, "action_server": action_server}
+    states = list(parts.values())
+    if redis is not None:
+        parts["redis"] = redis
+        states.append(redis)
+    if settings.instances or settings.instances_problem:
+        by_name = dict(zip(names, instances, strict=True))
+        if settings.instances_problem:
+            by_name["configuration"] = f"error: {settings.instances_problem}"
+        parts["instances"] = by_name
+        states.extend(by_name.values())
+    overall = "ok" if all(state == "ok" for state in states) else "degraded"
     return {"status": overall, **parts}
+
+
+async def _redis_state(url: str) -> str | None:
+    """None without Redis; else "ok" or the kind of error (the URL can hold a password: never shown)."""
+    if not url:
+        return None
+    from redis import asyncio as redis_asyncio
+
+    timeout = DATABASE_HEALTH_TIMEOUT
+    client = redis_asyncio.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        await client.ping()
+    except Exception as exc:  # any failure means the instances cannot coordinate now
+        return f"error: {type(exc).__name__}"
+    finally:
+        await client.close()
+    return "ok"
 
 
 # --- the app ---------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ class Health(BaseModel):
     database: str = Field(..., description='"ok" or "error: <kind>".', example="ok")
     rasa: str = Field(..., description='"ok" or "unreachable".', example="ok")
     action_server: str = Field(..., description='"ok" or "unreachable".', example="ok")
+    redis: str | None = Field(None, description='When REDIS_URL is set: "ok" or "error: <kind>".', example="ok")
+    instances: dict[str, str] | None = Field(
+        None,
+        description='Scaled topology only: each Rasa and action server instance, "ok" or "unreachable".',
+        example={"rasa-1": "ok", "rasa-2": "ok", "actions-1": "ok"},
+    )
 
 
 class QuestionOut(BaseModel):

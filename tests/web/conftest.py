@@ -135,6 +135,9 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RASA_API_TOKEN", RASA_TOKEN)
     monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("ACTION_SERVER_URL", f"http://127.0.0.1:{free_port()}")
+    # The health page adds Redis and the scaled topology's instances only when these are set.
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("ADVOCATE_INSTANCES", raising=False)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ filled like Rasa fills it; Rasa itself is either a closed port or a live stand-i
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +21,7 @@ from bot.persistence import repository
 from bot.persistence.db import dispose_engines, get_engine
 from bot.persistence.people import sender_hash
 from bot.web.rasa_client import BACK_TO_BOT_TEXT
-from tests.web.conftest import rasa_events
+from tests.web.conftest import free_port, rasa_events
 
 if TYPE_CHECKING:
     from tests.web.conftest import AddEvent, FakeRasa
@@ -227,6 +229,8 @@ def test_delete_erases_everything_about_the_person(
             "share_links": 1,
             "question_texts": 1,
             "unclear_messages": 1,
+            "inbox_messages": 0,
+            "outbox_messages": 0,
             "conversations": 1,
             "events": 2,
         }
@@ -645,6 +649,48 @@ def test_health_is_ok_when_everything_answers(client: TestClient, fake_rasa: Fak
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"}
     assert sorted(r.path for r in fake_rasa.requests if r.method == "GET") == ["/", "/health"]
+
+
+def test_health_shows_every_instance_of_the_scaled_topology(
+    client: TestClient, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run-scaled names each instance in ADVOCATE_INSTANCES; one that does not answer degrades the page."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    instances = {"rasa-1": f"{fake_rasa.url}/", "rasa-2": f"{dead}/", "actions-1": f"{fake_rasa.url}/health"}
+    monkeypatch.setenv("ADVOCATE_INSTANCES", json.dumps(instances))
+
+    health = client.get("/healthz").json()
+
+    assert health["instances"] == {"actions-1": "ok", "rasa-1": "ok", "rasa-2": "unreachable"}
+    assert health["status"] == "degraded"
+    monkeypatch.setenv("ADVOCATE_INSTANCES", json.dumps({"rasa-1": f"{fake_rasa.url}/"}))
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_health_says_when_the_instance_list_cannot_be_read(
+    client: TestClient, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADVOCATE_INSTANCES", "rasa-1=http://127.0.0.1:1")
+
+    health = client.get("/healthz").json()
+
+    assert health["status"] == "degraded"
+    assert health["instances"]["configuration"].startswith("error: ADVOCATE_INSTANCES must be a JSON object")
+
+
+def test_health_shows_redis_when_it_is_configured(
+    client: TestClient, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", f"redis://:secret-password@127.0.0.1:{free_port()}/0")
+    down = client.get("/healthz")
+    assert down.json()["redis"] == "error: ConnectionError"
+    assert down.json()["status"] == "degraded"
+    assert "secret-password" not in down.text
+    if os.environ.get("TEST_REDIS_URL"):  # .ci/run: the real Redis answers
+        monkeypatch.setenv("REDIS_URL", os.environ["TEST_REDIS_URL"])
+        assert client.get("/healthz").json() == {
+            "status": "ok", "database": "ok", "rasa": "ok", "action_server": "ok", "redis": "ok"
+        }  # fmt: skip
 
 
 def test_broken_database_shows_in_health_and_api(
