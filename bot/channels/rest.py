@@ -40,8 +40,21 @@ logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 255  # the database's sender_id columns
 
 
+RETRY_AFTER_SECONDS = 30
+
+
 def _problem(status: int, detail: str, **headers: str) -> HTTPResponse:
     return response.json({"detail": detail}, status=status, headers=headers or None)
+
+
+def _not_handled() -> HTTPResponse:
+    """A turn that could not run (the lock store or database away for longer than a turn waits):
+    say so, so the client sends the message again, instead of a 200 with no answer."""
+    return _problem(
+        503,
+        "We could not handle that message just now. Please send it again in a minute.",
+        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 class RestChannelInput(RestInput):
@@ -130,8 +143,13 @@ class RestChannelInput(RestInput):
                 )
             except CancelledError:
                 logger.error("rest: the turn timed out")
-            except Exception:
-                logger.exception("rest: the turn failed")
+                if not collector.messages:
+                    return _not_handled()
+            except Exception as exc:
+                # The kind only: a traceback from inside a turn can quote what the person wrote.
+                logger.error("rest: the turn failed (%s)", type(exc).__name__)
+                if not collector.messages:
+                    return _not_handled()
             return response.json(collector.messages)
 
         return webhook

@@ -267,7 +267,10 @@ http {{
         listen 127.0.0.1:{stack.action_port};
         proxy_http_version 1.1;
         proxy_read_timeout 120s;
-        proxy_next_upstream error timeout http_502 http_503;
+        # An action call cut off by a dying action server goes to the other one. Actions that write
+        # are safe to repeat (a question already saved is not saved twice), and a lost call would
+        # leave the person with no answer.
+        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
 
         location / {{
             proxy_pass http://actions;

@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.persistence.engines import new_engine
 from bot.settings import Settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# How long a turn waits for a PostgreSQL server that went away (a restart, a fail-over) before it
+# gives up: a restart takes a few seconds, and a person would rather wait than lose the message.
+OUTAGE_WAIT_SECONDS = 30.0
+_FIRST_RETRY = 0.2
+_LONGEST_RETRY = 2.0
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -81,6 +91,39 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+def is_outage(exc: BaseException, database_url: str | URL) -> bool:
+    """True for a PostgreSQL server that is restarting or unreachable: worth waiting for.
+
+    psycopg2 raises OperationalError for a server that refuses, closes or is shutting down. SQLite's
+    OperationalError is a locked, missing or unreadable file, which waiting does not mend, and the
+    web app answers it at once with a 503.
+    """
+    return isinstance(exc, OperationalError) and make_url(database_url).get_backend_name() == "postgresql"
+
+
+async def through_outage(call: Callable[[], Awaitable[T]], database_url: str | URL, what: str) -> T:
+    """`await call()`, again after a pause while the database is away, for up to OUTAGE_WAIT_SECONDS."""
+    deadline = time.monotonic() + OUTAGE_WAIT_SECONDS
+    delay = _FIRST_RETRY
+    while True:
+        try:
+            return await call()
+        except OperationalError as exc:
+            if not is_outage(exc, database_url) or time.monotonic() + delay > deadline:
+                raise
+            # The kind only: a driver's message can name hosts, and never holds bound values here.
+            kind = type(exc.orig).__name__
+            logger.warning("%s: the database is unavailable (%s); trying again in %.1f s", what, kind, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _LONGEST_RETRY)
+
+
 async def run_sync(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run blocking (database) work in a thread so the event loop keeps serving other people."""
-    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(func, *args, **kwargs))
+    """Run blocking (database) work in a thread so the event loop keeps serving other people.
+
+    Each repository call is one transaction, so one that failed because PostgreSQL went away is
+    run again once it is back (through_outage).
+    """
+    loop = asyncio.get_running_loop()
+    work = functools.partial(func, *args, **kwargs)
+    return await through_outage(lambda: loop.run_in_executor(None, work), get_engine().url, "repository")

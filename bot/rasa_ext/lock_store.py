@@ -29,29 +29,38 @@ Here every change is one Lua script, which Redis runs atomically:
 - a waiter whose own ticket expired stops waiting with ``LockError`` (as Rasa ends when the lock
   is gone) instead of waiting on a number that is no longer in the queue.
 
-Expiry times are the instances' wall clocks (``time.time()``, as Rasa's ``Ticket``), so their
-clocks must agree to well under the lock lifetime (60 s by default): NTP does that.
+A ticket is a lease of ``LEASE_SECONDS`` (10 s) that the instance holding it renews every third
+of that while the turn waits or runs, so an instance killed mid-turn holds its person for seconds,
+not for Rasa's 60 s lock lifetime, and a slow turn never loses its lock. Expiry times are the
+instances' wall clocks (``time.time()``, as Rasa's ``Ticket``), so their clocks must agree to well
+under the lease: NTP does that.
 
 Keys hold the conversation id's keyed hash (``ADVOCATE_HASH_KEY``), not the id: an SMS id is a
 phone number, and Redis may write its memory to disk. The key names (``<prefix>atomic-lock:``)
 differ from ``RedisLockStore``'s, so the two stores can never misread each other's values; every
 Rasa instance of a deployment must use the same store.
 
-When Redis is unreachable no ticket can be issued and the turn fails with ``LockError``, as with
-Rasa's store: a message is refused rather than handled without the lock, so two instances never
-handle one person at once.
+When Redis is unreachable a message waits for its ticket (up to ``OUTAGE_WAIT_SECONDS``, enough
+for a restart) and then fails with ``LockError``: a message is refused rather than handled without
+the lock. A Redis that restarts without persistence forgets the tickets of turns in progress at
+that moment; such a turn finishes, and for that moment the same person's next message could start
+on another instance beside it. Run Redis with persistence (AOF) where that matters.
 
-Rasa's lock store API is synchronous (``issue_ticket`` is called without ``await``), so the calls
-block the event loop for one Redis round trip, exactly as ``RedisLockStore`` does.
+Rasa's lock store API is synchronous (``issue_ticket`` is called without ``await``), so each call
+blocks the event loop for one Redis round trip, exactly as ``RedisLockStore`` does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import redis
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -60,6 +69,13 @@ from bot.security.hashing import keyed_hash
 
 # How often a queued message looks whether its turn has come (Rasa's default: every second).
 POLL_SECONDS = 0.05
+# A ticket lives this long unless the instance holding it renews it (every third of it) while the
+# turn waits or runs: an instance that dies releases its person within seconds instead of Rasa's
+# 60 s, and a long turn keeps its lock however long it takes.
+LEASE_SECONDS = 10.0
+# How long a message waits for a ticket while Redis restarts before its turn fails.
+OUTAGE_WAIT_SECONDS = 30.0
+logger = logging.getLogger(__name__)
 KEY_NAME = "atomic-lock:"
 HASH_PURPOSE = "lock-store"
 COUNTER_FIELD = "next"
@@ -108,6 +124,19 @@ return live
 # ARGV: now. Returns how many tickets are live.
 _UPDATE = _PRUNE + "\nreturn live\n"
 
+# ARGV: the ticket number, its new expiry time, the lease in ms. Returns 1 if the ticket was still live.
+_RENEW = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local lease = tonumber(ARGV[3])
+if redis.call('PTTL', KEYS[1]) < lease then
+  redis.call('PEXPIRE', KEYS[1], lease)
+end
+return 1
+"""
+
 
 class AtomicRedisLockStore(RedisLockStore):
     """``RedisLockStore`` whose tickets cannot be lost or doubled between instances (module docstring)."""
@@ -125,9 +154,58 @@ class AtomicRedisLockStore(RedisLockStore):
         self._issue = self.red.register_script(_ISSUE)
         self._finish = self.red.register_script(_FINISH)
         self._update = self.red.register_script(_UPDATE)
+        self._renew = self.red.register_script(_RENEW)
 
     def _key(self, conversation_id: str) -> str:
         return f"{self.key_prefix}{KEY_NAME}{keyed_hash(conversation_id, HASH_PURPOSE)}"
+
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncIterator[TicketLock]:
+        """Rasa's lock, on a short lease renewed while this instance waits and works (LEASE_SECONDS)."""
+        lease = min(lock_lifetime, LEASE_SECONDS)
+        ticket = await self._issue_waiting_out_an_outage(conversation_id, lease)
+        renewing = asyncio.create_task(self._keep_renewing(conversation_id, ticket, lease))
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            renewing.cancel()
+            try:
+                self.cleanup(conversation_id, ticket)
+            except redis.RedisError as exc:  # the turn is done; its ticket expires with its lease
+                logger.warning("lock store: could not return a ticket (%s)", type(exc).__name__)
+
+    async def _issue_waiting_out_an_outage(self, conversation_id: str, lease: float) -> int:
+        """A ticket; while Redis restarts (up to OUTAGE_WAIT_SECONDS) the message waits for it.
+
+        No ticket means no turn: a message is never handled without the lock.
+        """
+        deadline = time.monotonic() + OUTAGE_WAIT_SECONDS
+        delay = 0.2
+        while True:
+            try:
+                return self.issue_ticket(conversation_id, lease)
+            except LockError as exc:
+                if not isinstance(exc.__cause__, redis.RedisError) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("lock store: Redis is unavailable (%s); trying again", type(exc.__cause__).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def _keep_renewing(self, conversation_id: str, ticket: int, lease: float) -> None:
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                self.renew(conversation_id, ticket, lease)
+            except Exception as exc:  # Redis away for a moment: the next renewal may still make it
+                logger.warning("lock store: could not renew a ticket (%s)", type(exc).__name__)
+
+    def renew(self, conversation_id: str, ticket: int, lease: float = LEASE_SECONDS) -> bool:
+        """Push the ticket's expiry a lease ahead; False when it had already expired."""
+        expires = time.time() + lease
+        args = [ticket, repr(expires), max(1, round(lease * 1000))]
+        return bool(self._renew(keys=[self._key(conversation_id)], args=args))
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """A new ticket, numbered after every ticket any instance took for this conversation."""
@@ -180,7 +258,11 @@ class AtomicRedisLockStore(RedisLockStore):
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         """Wait until ``ticket`` is the lowest live one; LockError once it has expired."""
         while True:
-            lock = self.get_lock(conversation_id)
+            try:
+                lock = self.get_lock(conversation_id)
+            except redis.RedisError:  # away for a moment: the ticket outlives it by its lease, or is gone
+                await asyncio.sleep(POLL_SECONDS * 4)
+                continue
             if lock is None or all(live.number != ticket for live in lock.tickets):
                 raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
             if not lock.is_locked(ticket):

@@ -51,6 +51,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Query, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.persistence.db import through_outage
 from bot.persistence.people import sender_hash
 from bot.persistence.tracker_events import event_row, open_event
 from bot.rasa_ext import ERASE_ACTION_NAME
@@ -171,6 +172,21 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         return int(count), highest
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker, waiting out a PostgreSQL restart (bot.persistence.db).
+
+        Rasa wraps every store in a FailSafeTrackerStore that, on any error, reads from and saves to
+        an empty in-memory store instead: a turn answered during a database restart would then be
+        lost. Waiting keeps it.
+        """
+        return await through_outage(lambda: self._retrieve_latest(sender_id), self._database_url, "tracker store")
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """Every session of the conversation (Rasa reads it when a new session starts), waiting out an outage."""
+        return await through_outage(
+            lambda: self._retrieve(sender_id, fetch_events_from_all_sessions=True), self._database_url, "tracker store"
+        )
+
+    async def _retrieve_latest(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session's tracker: the one saved last when the rows are still just that."""
         self._forget_expired()
         saved = self._recent.get(sender_id)
@@ -207,6 +223,10 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Save the turn, waiting out a PostgreSQL restart (see `retrieve`); each try is one transaction."""
+        await through_outage(lambda: self._save_once(tracker), self._database_url, "tracker store")
+
+    async def _save_once(self, tracker: DialogueStateTracker) -> None:
         """`SQLTrackerStore.save` writing the rows of `bot.persistence.tracker_events` (hashed, sealed)."""
         await self.stream_events(tracker)
         with self.session_scope() as session:

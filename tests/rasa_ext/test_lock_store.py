@@ -120,21 +120,65 @@ def test_the_lock_of_an_instance_that_died_is_released_when_its_ticket_expires()
 
 
 def test_a_waiter_whose_own_ticket_expires_stops_waiting() -> None:
-    """Instead of waiting on a number that is no longer in the queue (and could be issued again)."""
+    """Instead of waiting on a number that is no longer in the queue (and could be issued again).
+
+    A waiting ticket is renewed like a held one; it expires only when its instance could not renew
+    it (Redis away, the loop stalled): here another connection takes it out of the queue.
+    """
     prefix, conversation = uuid.uuid4().hex, sms_conversation()
     holder, waiter = store(prefix), store(prefix)
     holding = holder.issue_ticket(conversation, lock_lifetime=30)
 
-    async def wait_briefly() -> None:
-        async with waiter.lock(conversation, lock_lifetime=0.3, wait_time_in_seconds=0.02):
-            pytest.fail("served while another ticket was being served")
+    async def wait_until_its_ticket_is_gone() -> None:
+        async def expire_the_waiter() -> None:
+            await asyncio.sleep(0.3)
+            holder.finish_serving(conversation, holding + 1)  # the waiter's ticket, as if it expired
+
+        expiring = asyncio.create_task(expire_the_waiter())
+        try:
+            async with waiter.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.02):
+                pytest.fail("served while another ticket was being served")
+        finally:
+            await expiring
 
     with pytest.raises(LockError):
-        asyncio.run(asyncio.wait_for(wait_briefly(), 5))
+        asyncio.run(asyncio.wait_for(wait_until_its_ticket_is_gone(), 5))
     lock = holder.get_lock(conversation)
     assert lock is not None and [t.number for t in lock.tickets] == [holding]  # the waiter's ticket is gone
     holder.cleanup(conversation, holding)
     assert holder.get_lock(conversation) is None
+
+
+def test_a_turn_longer_than_its_lease_keeps_the_lock_and_the_next_waits() -> None:
+    """Leases are renewed while the turn runs: a slow turn is never joined by another instance's."""
+    prefix, conversation = uuid.uuid4().hex, sms_conversation()
+    first, second = store(prefix), store(prefix)
+    order: list[str] = []
+
+    async def slow_turn() -> None:
+        async with first.lock(conversation, lock_lifetime=0.3, wait_time_in_seconds=0.02):
+            order.append("slow starts")
+            await asyncio.sleep(1.2)  # four leases
+            order.append("slow ends")
+
+    async def next_turn() -> None:
+        await asyncio.sleep(0.1)
+        async with second.lock(conversation, lock_lifetime=0.3, wait_time_in_seconds=0.02):
+            order.append("next starts")
+
+    asyncio.run(_all([slow_turn(), next_turn()]))
+
+    assert order == ["slow starts", "slow ends", "next starts"]
+    assert first.get_lock(conversation) is None
+
+
+def test_renewing_a_ticket_that_expired_says_so() -> None:
+    prefix, conversation = uuid.uuid4().hex, sms_conversation()
+    lock_store = store(prefix)
+    ticket = lock_store.issue_ticket(conversation, lock_lifetime=30)
+    assert lock_store.renew(conversation, ticket, lease=30) is True
+    lock_store.finish_serving(conversation, ticket)
+    assert lock_store.renew(conversation, ticket, lease=30) is False
 
 
 def test_redis_holds_no_phone_number_and_forgets_the_lock_by_itself() -> None:

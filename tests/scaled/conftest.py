@@ -29,8 +29,8 @@ from bot import launcher
 from bot.launcher.commands import scaled_probes
 from bot.launcher.scaled import ScaledConfig
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import _OWN_SETTINGS
-from tests.e2e.harness import LOG_TAIL_LINES, Stack, free_ports, stop, tail
+from tests.e2e.conftest import _OWN_SETTINGS, channel_fakes  # noqa: F401  (the fixture, for SMS)
+from tests.e2e.harness import LOG_TAIL_LINES, ChannelFakes, Stack, free_ports, stop, tail
 
 READY_TIMEOUT = 300.0
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -51,7 +51,7 @@ class Scaled(Stack):
         """The pid of instance `name`'s server (the keeper's child), found by its port."""
         port = self.instances[name].rsplit(":", 1)[1]
         module = "bot.servers.rasa_server" if name.startswith("rasa-") else "bot.servers.action_server"
-        found = subprocess.run(["pgrep", "-f", f"-m {module} .*--port {port}"], capture_output=True, text=True)
+        found = subprocess.run(["pgrep", "-f", "--", f"{module} .*--port {port}( |$)"], capture_output=True, text=True)
         pids = [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
         servers = [pid for pid in pids if "bot.launcher.keeper" not in Path(f"/proc/{pid}/cmdline").read_text()]
         assert len(servers) == 1, f"expected one {name} server on port {port}, found {servers}"
@@ -71,7 +71,7 @@ def _database(url: str, name: str, create: bool) -> None:
 
 
 @pytest.fixture(scope="session")
-def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
+def scaled(tmp_path_factory: pytest.TempPathFactory, channel_fakes: ChannelFakes) -> Iterator[Scaled]:  # noqa: F811
     if launcher.find_model() is None:
         pytest.fail("no trained model in models/: run `make train` first", pytrace=False)
     server = os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -96,6 +96,12 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         ACTION_INSTANCES="2",
         # The fault tests send bursts from one sender; the per-sender limit must not answer them.
         INBOUND_MESSAGES_PER_MINUTE="1000000",
+        # SMS through the local fake of Twilio's API, as in the stack tests.
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN=channel_fakes.twilio_auth_token,
+        TWILIO_NUMBER=channel_fakes.twilio_number,
+        TWILIO_API_BASE_URL=channel_fakes.twilio.url,
+        PUBLIC_BASE_URL=channel_fakes.public_base_url,
     )
     topology = ScaledConfig.from_env(env)
     log_path = workdir / "scaled.log"
@@ -125,6 +131,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
                 database_url=database_url,
                 log_path=log_path,
                 client=client,
+                channels=channel_fakes,
                 instances=topology.instance_urls(),
                 workdir=workdir,
             )

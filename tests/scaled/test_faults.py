@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from tests.e2e.test_sms import WEBHOOK, inbound, new_number, signature, user_texts
 from tests.scaled.conftest import Scaled
 
 REST = "/webhooks/rest/webhook"
@@ -56,7 +57,7 @@ def converse(url: str, conversation: Conversation, turns: int, stop: threading.E
                 conversation.failures.append(f"{text}: {response.status_code} {response.text[:80]}")
 
 
-def under_load(scaled: Scaled, fault: Callable[[], None], people: int = 6, turns: int = 8) -> list[Conversation]:
+def under_load(scaled: Scaled, fault: Callable[[], None], people: int = 6, turns: int = 24) -> list[Conversation]:
     """`people` conversations of `turns` turns through nginx, with `fault()` run once they are under way."""
     conversations = [Conversation(f"fault-{uuid.uuid4().hex[:8]}") for _ in range(people)]
     with ThreadPoolExecutor(people + 1) as pool:
@@ -123,9 +124,10 @@ def test_kill_9_of_a_rasa_instance_under_load_loses_nothing(scaled: Scaled) -> N
         assert not conversation.failures
 
 
-def test_ten_messages_in_50_ms_over_two_instances_are_handled_once_in_order(scaled: Scaled) -> None:
+def test_ten_rest_messages_at_once_over_two_instances_are_handled_once_one_at_a_time(scaled: Scaled) -> None:
+    """Concurrent HTTP requests have no order of their own; the SMS test below checks the order."""
     sender = f"burst-{uuid.uuid4().hex[:8]}"
-    texts = [f"{MESSAGES[i % len(MESSAGES)]}" for i in range(10)]
+    texts = [MESSAGES[i % len(MESSAGES)] for i in range(10)]
     urls = [scaled.instance_url("rasa-1"), scaled.instance_url("rasa-2")]
     results: dict[int, int] = {}
     began = time.monotonic()
@@ -142,14 +144,51 @@ def test_ten_messages_in_50_ms_over_two_instances_are_handled_once_in_order(scal
 
     assert results == {i: 200 for i in range(10)}
     events = scaled.rasa_api("GET", f"/conversations/{sender}/tracker").json()["events"]
-    said = [event["text"] for event in events if event["event"] == "user"]
-    assert sorted(said) == sorted(texts)  # each exactly once
+    assert sorted(event["text"] for event in events if event["event"] == "user") == sorted(texts)
     # One at a time: every message's turn is finished (the bot answered) before the next one starts.
-    kinds = [event["event"] for event in events if event["event"] in ("user", "bot")]
-    turns = "".join("u" if kind == "user" else "b" for kind in kinds)
+    turns = "".join("u" if event["event"] == "user" else "b" for event in events if event["event"] in ("user", "bot"))
     assert "uu" not in turns, turns
-    assert said == texts, "handled in another order than sent"
-    print(f"\n[fault] 10 messages in 50 ms over 2 instances: all handled once, in order, in {took:.1f} s")
+    print(f"\n[fault] 10 REST messages in 50 ms over 2 instances: each handled once, one at a time, in {took:.1f} s")
+
+
+SMS_TEXTS = (
+    "hello", "what is a second opinion?", "thank you", "show me my questions", "good morning",
+    "will my insurance pay for a second opinion?", "thanks a lot", "hi there",
+    "what should I bring to the appointment?", "how long can I wait before getting a second opinion?",
+)  # fmt: skip
+
+
+def test_ten_texts_in_50_ms_over_two_instances_are_handled_once_in_the_order_acknowledged(scaled: Scaled) -> None:
+    """Twilio's webhook is answered once the text is in the inbox: a text acknowledged before
+    another was sent must be handled before it, whichever instance got each."""
+    number = new_number()
+    urls = [scaled.instance_url("rasa-1"), scaled.instance_url("rasa-2")]
+    timing: dict[int, tuple[float, float, int]] = {}
+
+    def text(i: int) -> None:
+        time.sleep(i * 0.005)
+        params = inbound(scaled, number, SMS_TEXTS[i])
+        headers = {"X-Twilio-Signature": signature(scaled, params)}
+        with httpx.Client(timeout=60.0) as client:
+            sent_at = time.monotonic()
+            response = client.post(f"{urls[i % 2]}{WEBHOOK}", data=params, headers=headers)
+            timing[i] = (sent_at, time.monotonic(), response.status_code)
+
+    began = time.monotonic()
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(text, range(10)))
+    assert {i: status for i, (_, _, status) in timing.items()} == {i: 200 for i in range(10)}
+    wait_until(lambda: len(user_texts(scaled, number)) >= 10, timeout=120)
+    took = time.monotonic() - began
+
+    handled = user_texts(scaled, number)
+    assert sorted(handled) == sorted(SMS_TEXTS)  # each exactly once
+    position = {text: index for index, text in enumerate(handled)}
+    for i, (_, acknowledged, _) in timing.items():
+        for j, (sent_at, _, _) in timing.items():
+            if acknowledged < sent_at:
+                assert position[SMS_TEXTS[i]] < position[SMS_TEXTS[j]], (SMS_TEXTS[i], SMS_TEXTS[j], handled)
+    print(f"\n[fault] 10 texts in 50 ms over 2 instances: each handled once, in order, all done in {took:.1f} s")
 
 
 def test_an_action_server_killed_under_load_is_not_noticed(scaled: Scaled) -> None:
