@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.persistence.db import session_scope
 from bot.persistence.models import InboxMessage, utcnow
 from bot.persistence.people import reader_by_hash, writer
+from bot.persistence.queued_rows import delete_finished_before, people_with_free_rows
 from bot.security.crypto import UndecryptableValue
 
 logger = logging.getLogger(__name__)
@@ -192,27 +193,10 @@ def mark_done(message_id: int, claim: str) -> bool:
 
 def people_waiting(channel: str, now: datetime | None = None, limit: int = 500) -> list[str]:
     """Keyed hashes of the people with a message nobody holds: never claimed, or its lease ran out."""
-    now = now or utcnow()
-    with session_scope() as session:
-        return list(
-            session.scalars(
-                select(InboxMessage.sender_id)
-                .where(
-                    InboxMessage.channel == channel,
-                    InboxMessage.done_at.is_(None),
-                    or_(InboxMessage.claimed_by.is_(None), InboxMessage.lease_until < now),
-                )
-                .group_by(InboxMessage.sender_id)
-                .order_by(func.min(InboxMessage.id))
-                .limit(limit)
-            )
-        )
+    conditions = [InboxMessage.channel == channel, InboxMessage.done_at.is_(None)]
+    return people_with_free_rows(InboxMessage, conditions, now or utcnow(), limit)
 
 
 def prune(now: datetime | None = None) -> int:
     """Delete done rows older than :data:`RETENTION` (they hold no words, only a delivery id)."""
-    cutoff = (now or utcnow()) - RETENTION
-    with session_scope() as session:
-        return session.execute(
-            delete(InboxMessage).where(and_(InboxMessage.done_at.is_not(None), InboxMessage.done_at < cutoff))
-        ).rowcount
+    return delete_finished_before(InboxMessage.done_at, (now or utcnow()) - RETENTION)

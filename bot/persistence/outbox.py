@@ -24,13 +24,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.persistence.db import session_scope
 from bot.persistence.models import OutboxMessage, utcnow
 from bot.persistence.people import reader_by_hash, sender_hash, writer
+from bot.persistence.queued_rows import delete_finished_before, people_with_free_rows
 from bot.security.crypto import UndecryptableValue
 
 logger = logging.getLogger(__name__)
@@ -196,29 +197,11 @@ def mark_failed(message_id: int, claim: str, error: str) -> bool:
 def people_due(channel: str, now: datetime | None = None, limit: int = 500) -> list[str]:
     """Keyed hashes of the people with a pending message that is due and that nobody holds."""
     now = now or utcnow()
-    with session_scope() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage.sender_id)
-                .where(
-                    OutboxMessage.channel == channel,
-                    OutboxMessage.status == PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                    or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.lease_until < now),
-                )
-                .group_by(OutboxMessage.sender_id)
-                .order_by(func.min(OutboxMessage.id))
-                .limit(limit)
-            )
-        )
+    due = OutboxMessage.next_attempt_at <= now
+    conditions = [OutboxMessage.channel == channel, OutboxMessage.status == PENDING, due]
+    return people_with_free_rows(OutboxMessage, conditions, now, limit)
 
 
 def prune(now: datetime | None = None) -> int:
     """Delete sent and failed rows older than :data:`RETENTION`."""
-    cutoff = (now or utcnow()) - RETENTION
-    with session_scope() as session:
-        return session.execute(
-            delete(OutboxMessage).where(
-                and_(OutboxMessage.finished_at.is_not(None), OutboxMessage.finished_at < cutoff)
-            )
-        ).rowcount
+    return delete_finished_before(OutboxMessage.finished_at, (now or utcnow()) - RETENTION)
