@@ -76,6 +76,13 @@ RECORDS_INTRO = (
     'birth date you can type "skip" and fill them in by hand later.'
 )
 
+# The action server could not run this turn (bot/servers/action_outage.py): nothing of theirs is lost.
+ACTION_SERVER_DOWN = (
+    "Sorry, I couldn't finish that just now: part of me is restarting. Please give me a minute, then "
+    "send your last message again. Everything you saved before is safe.\n"
+    "If this is an emergency, call 911 now."
+)
+
 HANDOFF_STARTED = (
     "I've asked a human patient advocate to join. They can see what we've talked about, so you "
     "won't have to repeat yourself. They'll reply right here. While you wait, I'll stay quiet.\n"

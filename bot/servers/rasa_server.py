@@ -16,7 +16,8 @@ conversation's recent events (bot.servers.action_calls) and their replies are ch
 validator built once (bot.servers.action_results); the policies share one computation of a
 tracker's states per prediction (bot.servers.policy_states); an event's class is looked up once per
 type name (bot.servers.event_types); a few turns are in progress at once, the others wait in
-arrival order (bot.servers.turn_gate).
+arrival order (bot.servers.turn_gate); an action the action server could not run ends the turn
+with a reply that asks to send the message again, never silence (bot.servers.action_outage).
 """
 
 from __future__ import annotations
@@ -84,11 +85,12 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.__main__
     import rasa.core.run
 
-    from bot.servers import action_calls, action_results, event_types, policy_states, turn_gate
+    from bot.servers import action_calls, action_outage, action_results, event_types, policy_states, turn_gate
 
     event_types.install()
     action_calls.install()
     action_results.install()
+    action_outage.install()
     policy_states.install()
     turn_gate.install()
     rasa.core.run.configure_app = hardened(rasa.core.run.configure_app, os.environ)

@@ -164,6 +164,9 @@ def install_rasa() -> None:
         # The agent wraps the configured store in FailSafeTrackerStore: the processor's only door to it.
         original = getattr(FailSafeTrackerStore, name)
         setattr(FailSafeTrackerStore, name, _wrap_async(original, lambda *a, _n=name, **k: f"tracker_store/{_n}"))
+    from bot.servers import action_outage
+
+    action_outage.install()  # as the Rasa server runs actions: a refused connection is tried again
     RemoteAction.run = _wrap_async(RemoteAction.run, lambda action, *a, **k: f"action/{action.name()}")
     # The body as the Rasa server builds it (recent events only: bot.servers.action_calls).
     from bot.servers import action_calls

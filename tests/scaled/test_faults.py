@@ -18,10 +18,13 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.logic.messages import ACTION_SERVER_DOWN
+from tests.e2e.test_journeys import text_of
 from tests.e2e.test_sms import WEBHOOK, inbound, new_number, signature, user_texts
 from tests.scaled.conftest import Scaled
 
@@ -233,3 +236,54 @@ def test_a_redis_restart_under_load_is_waited_out(scaled: Scaled) -> None:
 
     assert_nothing_lost_or_doubled(scaled, conversations)
     report("Redis restart", conversations, health)
+
+
+def parent_of(pid: int) -> int:
+    # /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after its ")".
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def saved_questions(scaled: Scaled, sender: str) -> list[str]:
+    return [question["text"] for question in scaled.api("GET", f"/api/conversations/{sender}/questions").json()]
+
+
+def listening(url: str) -> bool:
+    try:
+        httpx.get(f"{url}/health", timeout=1.0)
+    except httpx.ConnectError:
+        return False
+    except httpx.HTTPError:
+        pass
+    return True
+
+
+def test_every_action_server_down_gets_a_give_me_a_minute_reply_and_nothing_is_dropped(scaled: Scaled) -> None:
+    """Both action servers dead and their keepers held: the person is told to send again, not left in silence."""
+    sender = f"outage-{uuid.uuid4().hex[:8]}"
+    asking = "Please save this question: will the scan show if it has spread?"
+    assert text_of(scaled.say(sender, "hello"))
+    servers = {name: scaled.server_pid(name) for name in ("actions-1", "actions-2")}
+    keepers = [parent_of(pid) for pid in servers.values()]
+    for keeper in keepers:
+        os.kill(keeper, signal.SIGSTOP)  # so nothing starts them again while the outage is measured
+    try:
+        for pid in servers.values():
+            os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not any(listening(scaled.instance_url(name)) for name in servers), timeout=30.0)
+        began = time.monotonic()
+        during = scaled.say(sender, asking)
+        answered_in = time.monotonic() - began
+    finally:
+        for keeper in keepers:
+            os.kill(keeper, signal.SIGCONT)
+
+    assert text_of(during) == ACTION_SERVER_DOWN
+    back = wait_until(lambda: all(answers(f"{scaled.instance_url(name)}/health") for name in servers))
+    assert saved_questions(scaled, sender) == []  # not saved, and the person was told so
+    after = scaled.say(sender, asking)  # sent again, as the reply asked
+
+    assert ACTION_SERVER_DOWN not in text_of(after)
+    assert saved_questions(scaled, sender) == ["Will the scan show if it has spread?"]
+    assert user_messages(scaled, sender) == ["hello", asking, asking]  # the message during the outage is kept too
+    print(f"\n[fault] every action server down: told to send again in {answered_in:.1f} s; back in {back:.1f} s")
+
