@@ -177,11 +177,12 @@ bench-train: | $(INSTALLED) spacy ## Time a full training from scratch (budget: 
 # The project against Rasa's own moodbot (rasa init, trained once into build/bench/), started side by
 # side in one run; figures and ratios to moodbot, JSON in results/bench/. BENCH_PROFILE=quick (1 and
 # 20 users x 10 turns) or full (1, 20, 100 x 20); BENCH_USERS=1,20,100 BENCH_TURNS=20
-# BENCH_LONG_TURNS=80 override it; BENCH_STACK_ENV="NAME=value ..." adds settings to the stack.
+# BENCH_LONG_TURNS=80 override it; BENCH_STACK_ENV="NAME=value ..." adds settings to the stack;
+# BENCH_SCALED=1 also runs `make run-scaled` with one and with two instances (PostgreSQL, Redis, nginx).
 BENCH_PROFILE ?= quick
 
 bench-load: $(MODEL) ## Load benchmark against a bare Rasa moodbot in the same run (BENCH_PROFILE=quick|full)
-	$(PY) -m tests.bench_load --profile $(BENCH_PROFILE) $(if $(BENCH_USERS),--users $(BENCH_USERS)) \
+	$(PY) -m tests.bench_load --profile $(BENCH_PROFILE) $(if $(BENCH_SCALED),--scaled) $(if $(BENCH_USERS),--users $(BENCH_USERS)) \
 		$(if $(BENCH_TURNS),--turns $(BENCH_TURNS)) $(if $(BENCH_LONG_TURNS),--long-turns $(BENCH_LONG_TURNS))
 
 PROFILE_PASSES ?= 2

@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
-from tests.bench_load import client, servers
+from tests.bench_load import client, scaled, servers
 from tests.bench_load.memory import memory_by_process
 from tests.bench_load.report import BotResult, LevelResult, machine, table, to_json, write_json
 from tests.bench_load.scripts import WINDOW, BotScripts, load_scripts
@@ -53,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=_users, help="concurrent conversations, e.g. 1,20,100 (overrides the profile)")
     parser.add_argument("--turns", type=int, help="messages per virtual user at each level (overrides the profile)")
     parser.add_argument("--long-turns", type=int, help="turns of the long conversation; 0 skips it")
+    parser.add_argument(
+        "--scaled", action="store_true", help="also make run-scaled with 1 and 2 instances on PostgreSQL and Redis"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile]
@@ -64,25 +67,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _scripts_of(name: str) -> str:
+    """The scaled topologies (pg-1x, pg-2x) walk the project's journeys."""
+    return name if name in BOTS else "advocate"
+
+
 async def measure(
     bots: dict[str, servers.RunningBot], scripts: dict[str, BotScripts], args: argparse.Namespace
 ) -> dict[str, BotResult]:
     results = {name: BotResult(started_seconds=bot.started_seconds) for name, bot in bots.items()}
     for name, bot in bots.items():
         # Warm-up, not measured: the first turns of a freshly loaded model are slow (graph tracing).
-        for journey in scripts[name].journeys:
+        for journey in scripts[_scripts_of(name)].journeys:
             await client.walk_once(bot.webhook_url, journey, f"warmup-{name}")
     for users in args.users:
         for name, bot in bots.items():
             print(f"  {name}: {users} users x {args.turns} turns ...", flush=True)
-            samples, wall = await client.run_level(bot.webhook_url, scripts[name].journeys, users, args.turns, name)
+            journeys = scripts[_scripts_of(name)].journeys
+            samples, wall = await client.run_level(bot.webhook_url, journeys, users, args.turns, name)
             results[name].levels[users] = LevelResult(
                 users, summarise(samples, wall), memory_by_process(bot.root_pid, bot.commands)
             )
     if args.long_turns:
         for name, bot in bots.items():
             print(f"  {name}: one conversation of {args.long_turns} turns ...", flush=True)
-            samples = await client.run_long(bot.webhook_url, scripts[name].long_turns(args.long_turns), name)
+            turns = scripts[_scripts_of(name)].long_turns(args.long_turns)
+            samples = await client.run_long(bot.webhook_url, turns, name)
             results[name].long = growth(samples, WINDOW)
     return results
 
@@ -102,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
                 "moodbot": stack.enter_context(servers.moodbot(Path(work), project)),
                 "advocate": stack.enter_context(servers.project_stack(Path(work), os.environ.get("BENCH_STACK_ENV"))),
             }
+            for instances in (1, 2) if args.scaled else ():
+                folder = Path(work) / f"scaled-{instances}"
+                folder.mkdir()
+                starting[f"pg-{instances}x"] = stack.enter_context(
+                    scaled.scaled_stack(folder, instances, os.environ.get("BENCH_STACK_ENV"))
+                )
             # Waited for side by side, so each start-up time is its own, not the slower one's.
             with ThreadPoolExecutor(len(starting)) as pool:
                 waiting = {name: pool.submit(bot.ready) for name, bot in starting.items()}
@@ -112,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print()
     print(table(results))
-    settings = {"profile": args.profile, "users": args.users, "turns": args.turns, "long_turns": args.long_turns}
+    settings = {
+        "profile": args.profile, "users": args.users, "turns": args.turns, "long_turns": args.long_turns,
+        "scaled": args.scaled,
+    }  # fmt: skip
     path = write_json(to_json(results, settings, before), args.out)
     print(f"\nwritten to {path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path}")
     print("Shared or busy CPUs make these figures noisy: compare ratios from one run, not absolutes across runs.")
