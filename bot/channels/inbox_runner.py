@@ -21,7 +21,11 @@ Exactly once, with two windows, both only when a process dies or stalls:
   while it still runs.
 
 A turn that raises is logged and marked done, not retried: the inbox protects against a process
-dying, and running a failing turn again would fail again (or half-apply twice).
+dying, and running a failing turn again would fail again (or half-apply twice). Except a turn that
+could not start for want of a service (:func:`could_not_start`: no lock ticket because Redis is
+away, PostgreSQL away past the repository's own wait): nothing of it ran, so the message is put back
+and tried again after :data:`RETRY_AFTER`, however long the outage lasts, the person's later
+messages waiting behind it.
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import UserUttered
 from sanic import Blueprint
 
 from bot.channels.durable import Claims, Every, PersonDrains, Sweeper, on_server
 from bot.persistence import inbox
-from bot.persistence.db import run_sync
+from bot.persistence.db import get_engine, is_outage, run_sync
 from bot.persistence.inbox import Inbound
 
 logger = logging.getLogger(__name__)
@@ -46,6 +51,7 @@ Handler = Callable[[Inbound], Awaitable[None]]
 
 DEFAULT_LEASE = 60.0  # seconds a claim holds without renewal; renewed every third of it
 DEFAULT_SWEEP_INTERVAL = 30.0
+RETRY_AFTER = timedelta(seconds=15)  # a turn that could not start: how soon it is tried again
 STOP_GRACE = 10.0  # seconds a stopping server lets turns in progress finish
 PRUNE_INTERVAL = 600.0  # a DELETE takes SQLite's write lock even when it finds nothing: not every sweep
 
@@ -122,10 +128,24 @@ class DurableInbox:
         try:
             await self.handler(message)
         except Exception as exc:
+            if could_not_start(exc):
+                renewing.cancel()
+                await self._put_back(message, type(exc).__name__)
+                return
             logger.error("inbox %s: the turn of message %d failed (%s)", self.channel, message.id, type(exc).__name__)
         finally:
             renewing.cancel()
         await run_sync(inbox.mark_done, message.id, message.claim)
+
+    async def _put_back(self, message: Inbound, kind: str) -> None:
+        seconds = RETRY_AFTER.total_seconds()
+        logger.warning("inbox %s: message %d waits, its turn could not start (%s); tried again in %.0f s",
+                       self.channel, message.id, kind, seconds)  # fmt: skip
+        try:
+            await run_sync(inbox.put_back, message.id, message.claim, RETRY_AFTER)
+        except Exception as exc:  # the database is away too: the claim's lease runs out instead
+            logger.warning("inbox %s: could not put message %d back (%s)", self.channel, message.id,
+                           type(exc).__name__)  # fmt: skip
 
     async def _keep_claim(self, message: Inbound) -> None:
         while True:
@@ -137,6 +157,16 @@ class DurableInbox:
             except Exception as exc:
                 name = type(exc).__name__
                 logger.warning("inbox %s: could not renew message %d (%s)", self.channel, message.id, name)
+
+
+def could_not_start(exc: BaseException) -> bool:
+    """The turn failed for want of a service, before any of it ran: worth another try later.
+
+    Rasa takes the person's lock first: a ``LockError`` (Redis away past the lock store's wait,
+    bot.rasa_ext.lock_store) means nothing of the turn ran. A PostgreSQL outage past the
+    repository's wait (bot.persistence.db) is the same kind. Anything else is the turn's own failure.
+    """
+    return isinstance(exc, LockError) or is_outage(exc, get_engine().url)
 
 
 async def turn_saved(agent: Any, message: Inbound) -> bool:

@@ -60,7 +60,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels import identity, inbound_limits, sms_format
 from bot.channels.dedupe import Deduplicator
 from bot.channels.durable import Attempt
-from bot.channels.inbox_runner import DurableInbox, turn_saved
+from bot.channels.inbox_runner import DurableInbox, could_not_start, turn_saved
 from bot.channels.outbox_runner import DurableOutbox, handoff_key
 from bot.channels.twilio_rest import DEFAULT_API_BASE_URL, OptOutCheck, TwilioRestClient, opted_out_in_database
 from bot.persistence import repository
@@ -338,7 +338,9 @@ class TwilioSmsInput(TwilioInput):
                     message_id=message.key,
                 )
             )
-        except Exception:
+        except Exception as exc:
+            if could_not_start(exc):
+                raise  # nothing of the turn ran: the inbox keeps the text and tries again
             logger.exception("SMS from %s: the turn failed", masked)
 
     async def _choice_payload(self, agent: Any, sender: str, text: str) -> str | None:

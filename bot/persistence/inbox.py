@@ -185,6 +185,24 @@ def renew(message_id: int, claim: str, lease: timedelta) -> bool:
         )
 
 
+def put_back(message_id: int, claim: str, after: timedelta) -> bool:
+    """The turn could not start (a service it needs was away): free the message in ``after``.
+
+    The claim is not counted towards :data:`MAX_CLAIMS`: the message did nothing wrong, and an
+    outage longer than three tries must not drop what the person was told we had received.
+    """
+    with session_scope() as session:
+        return (
+            session.execute(
+                update(InboxMessage)
+                .where(InboxMessage.id == message_id, InboxMessage.claimed_by == claim, InboxMessage.done_at.is_(None))
+                .values(lease_until=utcnow() + after, claims=InboxMessage.claims - 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
+
+
 def mark_done(message_id: int, claim: str) -> bool:
     """The turn was handled (its replies sent): forget the words, keep the delivery id for repeats."""
     with session_scope() as session:

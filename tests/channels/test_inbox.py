@@ -21,9 +21,12 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from rasa.core.lock_store import LockError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from bot.channels import inbox_runner
 from bot.channels.inbox_runner import DurableInbox
 from bot.channels.outbox_runner import handoff_key
 from bot.persistence import db, inbox, migrate, outbox, repository
@@ -68,6 +71,7 @@ async def resume(box: DurableInbox) -> None:
 
 DOOMED_INSTANCE = """
 import asyncio, sys
+from bot.channels import inbox_runner
 from bot.channels.inbox_runner import DurableInbox
 from bot.persistence import inbox
 
@@ -283,6 +287,45 @@ async def test_a_failing_turn_is_logged_and_done_not_retried(
     assert calls == [MARKER]
     assert "failed (RuntimeError)" in caplog.text and MARKER not in caplog.text
     assert rows()[0][2] is not None
+
+
+@pytest.mark.asyncio
+async def test_a_turn_that_could_not_start_is_kept_and_tried_again_however_long_the_outage(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No lock ticket (Redis away past the lock store's wait): more tries than MAX_CLAIMS, nothing dropped."""
+    monkeypatch.setattr(inbox_runner, "RETRY_AFTER", timedelta(seconds=0.2))
+    failures_left = MAX_CLAIMS + 2
+    handled: list[str] = []
+
+    async def turn(message: Inbound) -> None:
+        nonlocal failures_left
+        if failures_left:
+            failures_left -= 1
+            raise LockError("Could not acquire lock for conversation_id 'sms:+14155550147'.")
+        handled.append(message.text)
+
+    box = DurableInbox("twilio", handler=turn)
+    with caplog.at_level(logging.WARNING):
+        await box.accept("twilio:SM-wait1", SENDER, MARKER, {}, False)
+        await box.accept("twilio:SM-wait2", SENDER, "second", {}, False)
+        await box.drains.idle()
+        assert handled == [] and [done for _, _, done, _ in rows()] == [None, None]
+        for _ in range(MAX_CLAIMS + 4):  # the sweeps while the outage lasts, and after
+            await asyncio.sleep(0.25)
+            await resume(box)
+
+    assert handled == [MARKER, "second"]  # each once, in the order received
+    assert all(done is not None for _, _, done, _ in rows())
+    assert "could not start (LockError)" in caplog.text and MARKER not in caplog.text
+
+
+def test_only_a_missing_service_counts_as_a_turn_that_could_not_start(database_url: str) -> None:
+    assert inbox_runner.could_not_start(LockError("Could not acquire lock"))
+    assert not inbox_runner.could_not_start(RuntimeError("the turn's own bug"))
+    # SQLite's OperationalError is a locked or missing file, which waiting does not mend.
+    sqlite_error = OperationalError("INSERT ...", {}, Exception("no such table: records_requests"))
+    assert inbox_runner.could_not_start(sqlite_error) == database_url.startswith("postgresql")
 
 
 # --- at rest ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -34,7 +35,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
-from bot.channels import identity
+from bot.channels import identity, inbox_runner
 from bot.channels.outbox_runner import handoff_key
 from bot.channels.slack import SlackChannelInput
 from bot.channels.twilio_sms import EMPTY_TWIML, TwilioSmsInput
@@ -172,6 +173,38 @@ async def test_the_sms_webhook_answers_only_once_the_message_is_committed(databa
         assert inbox_rows()[0][1] is None  # not done while its turn runs
         turns.hold.set()
         await until(lambda: inbox_rows()[0][1] is not None)
+
+
+class LockedOut(Turns):
+    """Rasa's ``on_new_message`` while Redis is away: the lock store gives no ticket, nothing of the turn runs."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def __call__(self, message: UserMessage) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise LockError(f"Could not acquire lock for conversation_id '{message.sender_id}'.")
+        await super().__call__(message)
+
+
+@pytest.mark.asyncio
+async def test_a_text_whose_turn_could_not_take_its_lock_is_run_when_the_lock_store_is_back(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox_runner, "RETRY_AFTER", timedelta(seconds=0.2))
+    turns = LockedOut(failures=2)
+    channel = sms_channel("")
+    channel.inbox.sweeper.interval = 0.1
+    async with serving(channel, turns) as base:
+        channel.public_base_url = base
+        response = await text_the_bot(base, "can I get a copy of my biopsy report", "SM-locked")
+        assert response.status_code == 200  # taken: the inbox has it, whatever the turn meets
+        await until(lambda: turns.texts == ["can I get a copy of my biopsy report"])
+        await until(lambda: inbox_rows()[0][1] is not None)
+
+    assert turns.failures == 0 and len(turns.messages) == 1
 
 
 @pytest.mark.asyncio
