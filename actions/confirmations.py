@@ -19,6 +19,7 @@ from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.rasa_ext import ERASE_ACTION_NAME
+from bot.rasa_ext.choice_policy import QUESTION_TEXT
 
 
 class ActionConfirmPending(Action):
@@ -54,6 +55,9 @@ class ActionConfirmPending(Action):
             return [*clear_pending(), SlotSet("suggested_questions", None)]
         if pending == "text_questions":
             return await send_questions_by_text(dispatcher, tracker)
+        if pending == QUESTION_TEXT:  # "yes" to "what's the question?": still waiting for it
+            dispatcher.utter_message(text="Go ahead — type your question and I'll save it.")
+            return [SlotSet("pending_confirmation", QUESTION_TEXT)]
         if pending == "clear_questions":
             removed = await run_sync(repository.clear_questions, tracker.sender_id)
             dispatcher.utter_message(text=f"Done — I deleted {removed} question{'s' if removed != 1 else ''}.")
@@ -77,6 +81,8 @@ class ActionDeclinePending(Action):
             )
         elif pending in ("save_question", "save_suggestions"):
             dispatcher.utter_message(text="No problem, I didn't save it.")
+        elif pending == QUESTION_TEXT:
+            dispatcher.utter_message(text="No problem, nothing saved.")
         elif pending == "text_questions":
             dispatcher.utter_message(text="OK, I didn't send anything. Your list and its link are still here.")
         else:

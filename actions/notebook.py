@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.assessment import case_slots_from_message, remember_case_facts
 from actions.common import (
+    clear_pending,
     entity_value,
     fresh_pending,
     latest_text,
@@ -19,6 +20,7 @@ from actions.common import (
 from bot.logic import messages, notebook, suggestions, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
+from bot.rasa_ext.choice_policy import QUESTION_TEXT
 from bot.understanding import descriptions
 from bot.understanding.numbers import is_number_reference, parse_numbers
 from bot.understanding.questions import extract_questions, parse_edit, tidy_question
@@ -73,8 +75,11 @@ class ActionAddQuestion(Action):
         texts = chosen or ([tidy_question(ready_made)] if ready_made else None)
         texts = texts or extract_questions(latest_text(tracker))
         if not texts:
-            dispatcher.utter_message(text="Sure — what's the question? Type it and I'll save it.")
-            return []
+            # The next message is the question (bot.rasa_ext.choice_policy.AWAITED_TEXT), whatever
+            # the classifier makes of it: "does tamoxifen cause hot flashes" is saved, not answered.
+            dispatcher.utter_message(text=messages.ASK_FOR_QUESTION)
+            return [SlotSet("pending_confirmation", QUESTION_TEXT)]
+        answered = clear_pending() if fresh_pending(tracker) == QUESTION_TEXT else []
         source = "suggested" if chosen or ready_made else "person"
         added = await run_sync(repository.add_questions, tracker.sender_id, texts, source)
         total = len(await run_sync(repository.list_questions, tracker.sender_id))
@@ -91,7 +96,7 @@ class ActionAddQuestion(Action):
                     {"title": "Suggest more", "payload": "/suggest_questions"},
                 ],
             )
-        return still_choosing
+        return still_choosing + answered
 
 
 class ActionSuggestQuestions(Action):

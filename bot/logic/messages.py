@@ -76,6 +76,8 @@ RECORDS_INTRO = (
     'birth date you can type "skip" and fill them in by hand later.'
 )
 
+ASK_FOR_QUESTION = "Sure — what's the question? Type it and I'll save it."
+
 # The action server could not run this turn (bot/servers/action_outage.py): nothing of theirs is lost.
 ACTION_SERVER_DOWN = (
     "Sorry, I couldn't finish that just now: part of me is restarting. Please give me a minute, then "

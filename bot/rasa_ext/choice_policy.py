@@ -21,6 +21,12 @@ A bare "ok" is the same kind of reply: said right after "Want help requesting yo
 FallbackClassifier then asks to rephrase). It never confirms an erase or clearing the list: those
 need a yes the classifier is sure of, or the button.
 
+After "what's the question? Type it and I'll save it." (`QUESTION_TEXT`) the next message is the
+question, whatever the classifier makes of it: "does tamoxifen cause hot flashes" is a medical
+question (and "what is a PET scan" an FAQ) to the classifier, but here it is what to save. Only the
+intents a question lands on are taken (`AWAITED_TEXT`): a "no", "talk to a person", "show my list"
+or a crisis keeps its own meaning.
+
 The policy owns the turns it starts: once its action ran it predicts `action_listen`, because the
 rules, written for the intents, know no state "a pick, then its action" and Rasa would otherwise
 fall back to `action_fallback` in that unseen state.
@@ -53,6 +59,16 @@ ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "handoff", "text_quest
 CHOICES: dict[str, tuple[str, str]] = {
     "save_suggestions": ("action_add_question", CONFIRM_ACTION),
     "remove_question": ("action_remove_question", "action_clear_questions"),
+}
+
+
+QUESTION_TEXT = "question_text"
+# pending_confirmation value -> (the action that takes the typed text, the intents it may carry).
+AWAITED_TEXT: dict[str, tuple[str, frozenset[str]]] = {
+    QUESTION_TEXT: (
+        "action_add_question",
+        frozenset({"medical_advice", "faq", "inform", "add_question", "explain", "out_of_scope", "nlu_fallback"}),
+    ),
 }
 
 
@@ -99,6 +115,7 @@ class ChoicePolicy(Policy):
         if PENDING_SLOT not in {slot.name for slot in domain.slots}:
             raise InvalidDomain(f"{self.__class__.__name__} needs a slot '{PENDING_SLOT}' in the domain.")
         actions = {CONFIRM_ACTION} | {action for pair in CHOICES.values() for action in pair}
+        actions |= {action for action, _ in AWAITED_TEXT.values()}
         missing = sorted(actions - set(domain.action_names_or_texts))
         if missing:
             raise InvalidDomain(f"{self.__class__.__name__}: actions not in the domain: {', '.join(missing)}.")
@@ -145,6 +162,10 @@ class ChoicePolicy(Policy):
             return choice[1]
         if pending in ACKNOWLEDGED_BY_OK and replies.is_bare_ok(text):
             return CONFIRM_ACTION
+        awaited = AWAITED_TEXT.get(pending)
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if awaited is not None and intent in awaited[1]:
+            return awaited[0]
         return None
 
 

@@ -50,17 +50,25 @@ _DESTINATION = (
     r"(?:\s+(?:to|on|in|into|onto)\s+(?:my|the|our)\s+(?:question\s+)?"
     r"(?:list\s+of\s+questions|question\s+list|list|notebook|notes|questions))"
 )
+# Who or what the question is for: "for my cardiologist", "for Dr. Patel", "for my appointment on
+# Friday" are part of the command, never the question.
+_ROLES = (
+    r"(?:doctors?|docs?|drs?|surgeons?|oncologists?|specialists?|team|care\s+team|nurses?|cardiologists?"
+    r"|neurologists?|urologists?|radiologists?|dermatologists?|rheumatologists?|gastroenterologists?"
+    r"|endocrinologists?|pulmonologists?|orthopedists?|ortho|physicians?|providers?|gp|pcp|pharmacists?)"
+)
+_VISIT = r"(?:appointments?|appts?|visits?|consults?|consultations?|second\s+opinion)"
+_WHEN = (
+    r"(?:\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today)"
+    r"|\s+(?:next|this)\s+(?:week|month|monday|tuesday|wednesday|thursday|friday))"
+)
 _FOR = (
-    r"(?:\s+for\s+(?:me|later|the\s+doctor|my\s+(?:next\s+)?(?:appointment|visit|doctor)"
-    r"|my\s+second\s+opinion(?:\s+(?:appointment|visit))?))"
+    rf"(?:\s+for\s+(?:me|later|(?:my|the|our)\s+(?:next\s+|new\s+|second\s+|upcoming\s+)?(?:{_ROLES}|{_VISIT})"
+    rf"(?:\s+{_VISIT})?|(?:dr\.?|doctor)\s+[a-z][\w'-]*){_WHEN}?)"
 )
 _TAIL = rf"(?:{_OBJECT})?(?:{_DOWN})?(?:{_DESTINATION})?(?:{_FOR})?"
 _END = r"(?=\s|$|[:\-\u2013—,.!])"
-_PEOPLE = (
-    r"(?:\s+(?:the|my)\s+(?:new\s+|second\s+)?"
-    r"(?:doctors?|surgeon|oncologist|specialist|team|nurse|cardiologist|neurologist)"
-    r"|\s+(?:them|him|her))"
-)
+_PEOPLE = rf"(?:\s+(?:the|my)\s+(?:new\s+|second\s+)?{_ROLES}|\s+(?:them|him|her))"
 _I_WANT = r"i(?:'d\s+like|\s+(?:want|need|would\s+like|wanna|wish))"
 _STARTERS_ALT = "|".join(sorted((re.escape(word) for word in _QUESTION_STARTERS), key=len, reverse=True))
 

@@ -25,6 +25,7 @@ from actions.notebook import (
 from actions.privacy import ActionAskErase, ActionEraseData
 from actions.records import ActionRecordsRequest, ActionRecordsStatus, ActionStartRecords, ValidateRecordsForm
 from actions.safety import ActionCrisis, ActionEmergency
+from bot.logic import messages
 from bot.persistence import repository
 from bot.persistence.db import get_engine
 from bot.persistence.people import sender_hash
@@ -190,6 +191,35 @@ async def test_several_questions_in_one_message_are_saved_in_order(domain: dict)
     assert "Saved" in texts(dispatcher)
     await run(ActionAddQuestion(), tracker, domain)  # the same again adds nothing
     assert len(repository.list_questions("person-1")) == 2
+
+
+async def test_a_save_request_without_the_question_asks_for_it_and_saves_the_next_message(domain: dict) -> None:
+    dispatcher, events = await run(ActionAddQuestion(), make_tracker("can you save a question for my cardiologist",
+                                                                    "add_question"), domain)  # fmt: skip
+    assert texts(dispatcher) == messages.ASK_FOR_QUESTION
+    slots = slot_events(events)
+    assert slots == {"pending_confirmation": "question_text"} and repository.list_questions("person-1") == []
+
+    reply = make_tracker("does tamoxifen cause hot flashes", "medical_advice", slots=slots, history=bot_turn(slots))
+    dispatcher, events = await run(ActionAddQuestion(), reply, domain)
+
+    assert [q["text"] for q in repository.list_questions("person-1")] == ["Does tamoxifen cause hot flashes?"]
+    assert "Saved" in texts(dispatcher)
+    assert slot_events(events)["pending_confirmation"] is None  # the next message is read afresh
+
+
+async def test_yes_or_no_to_what_is_the_question(domain: dict) -> None:
+    slots = {"pending_confirmation": "question_text"}
+    dispatcher, events = await run(
+        ActionConfirmPending(), make_tracker("yes", "affirm", slots=slots, history=bot_turn(slots)), domain
+    )
+    assert "type your question" in texts(dispatcher)
+    assert slot_events(events) == slots  # still waiting for it
+
+    dispatcher, _ = await run(
+        ActionDeclinePending(), make_tracker("never mind", "deny", slots=slots, history=bot_turn(slots)), domain
+    )
+    assert "nothing saved" in texts(dispatcher) and repository.list_questions("person-1") == []
 
 
 async def test_suggestions_saved_all_or_by_number(domain: dict) -> None:

@@ -118,6 +118,48 @@ def test_a_real_message_is_not_a_pick(tmp_path: Path, reply: str) -> None:
     assert_abstains(make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN))
 
 
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [
+        ("does tamoxifen cause hot flashes", "medical_advice"),
+        ("what is a pet scan", "faq"),
+        ("how many of these has the surgeon done", "nlu_fallback"),
+        ("whether i can still work during radiation", "inform"),
+    ],
+)
+def test_after_what_is_the_question_the_next_message_is_the_question(tmp_path: Path, reply: str, intent: str) -> None:
+    tracker = conversation(*says("save a question", "add_question"), *offered("question_text", "action_add_question"),
+                           *says(reply, intent))  # fmt: skip
+
+    prediction = make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN)
+
+    assert predicted_action(prediction) == "action_add_question" and prediction.max_confidence == 1.0
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [("never mind", "deny"), ("I want to talk to a real person", "human_handoff"), ("I want to end it all",
+     "crisis_self_harm"), ("show me my list", "list_questions"), ("/deny", "deny")],
+)  # fmt: skip
+def test_after_what_is_the_question_a_message_with_its_own_meaning_keeps_it(
+    tmp_path: Path, reply: str, intent: str
+) -> None:
+    tracker = conversation(*offered("question_text", "action_add_question"), *says(reply, intent))
+
+    assert_abstains(make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN))
+
+
+def test_the_question_asked_for_two_turns_ago_is_no_longer_awaited(tmp_path: Path) -> None:
+    tracker = conversation(
+        *offered("question_text", "action_add_question"),
+        *says("hmm", "nlu_fallback"),
+        ActionExecuted("action_fallback"),
+        *says("what is a pet scan", "faq"),
+    )
+
+    assert_abstains(make_policy(tmp_path).predict_action_probabilities(tracker, DOMAIN))
+
+
 def test_a_choice_offered_two_turns_ago_is_closed(tmp_path: Path) -> None:
     """Suggestions, then an FAQ, then "2": the 2 no longer refers to the suggestions."""
     tracker = conversation(

@@ -65,6 +65,27 @@ def test_extract_questions_strips_lead_in_and_splits(message: str, expected: lis
     assert questions.extract_questions(message) == expected
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can you save a question for my cardiologist",
+        "pls add a q for my urologist",
+        "I need to write down a question for Dr. Nguyen",
+        "save one more question for the care team",
+        "jot down a question for my consult next week",
+        "add a question for my appointment on thursday",
+    ],
+)
+def test_who_or_when_the_question_is_for_is_part_of_the_command(message: str) -> None:
+    """Saved as "For my cardiologist" it would be a question nobody can ask: ask for the question instead."""
+    assert questions.extract_questions(message) == []
+
+
+def test_who_the_question_is_for_is_dropped_and_the_question_kept() -> None:
+    message = "save a question for my surgeon: how many of these operations has she done?"
+    assert questions.extract_questions(message) == ["How many of these operations has she done?"]
+
+
 @pytest.mark.parametrize("message", ["add a question", "save", "please add", "save this question:", "write down", ""])
 def test_extract_questions_returns_nothing_when_only_the_command_was_typed(message: str) -> None:
     assert questions.extract_questions(message) == []
