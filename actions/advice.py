@@ -7,10 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text
-from bot.logic import advice
-from bot.persistence import repository
-from bot.persistence.db import run_sync
+from actions.common import latest_text, save_questions
+from bot.logic import advice, pending
 
 SAVE_BUTTONS = [
     {"title": "Yes, save it", "payload": "/affirm"},
@@ -33,8 +31,7 @@ class ActionNoMedicalAdvice(Action):
         dispatcher.utter_message(text=boundary)
         if tracker.active_loop.get("name"):
             # Mid-form a "yes" would answer the form's question, so save it rather than ask.
-            await run_sync(repository.add_questions, tracker.sender_id, [question])
-            dispatcher.utter_message(text=advice.SAVED_IN_FORM.format(question=question))
+            await save_questions(dispatcher, tracker.sender_id, [question], in_form=True)
             return []
         dispatcher.utter_message(text=advice.SAVE_OFFER.format(question=question), buttons=SAVE_BUTTONS)
-        return [SlotSet("pending_question", question), SlotSet("pending_confirmation", "save_question")]
+        return [SlotSet("pending_question", question), SlotSet(pending.SLOT, pending.SAVE_QUESTION)]

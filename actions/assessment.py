@@ -9,7 +9,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_value, latest_text, leave_paused, other_form_waiting, remember_channel
+from actions.common import (
+    case_slots_from_message,
+    entity_value,
+    latest_text,
+    leave_paused,
+    other_form_waiting,
+    remember_case_facts,
+    remember_channel,
+)
 from actions.forms import AnswerFormValidation
 from bot.logic import assessment, messages, vocabulary
 from bot.persistence import repository
@@ -27,20 +35,6 @@ NEXT_STEP_BUTTONS = [
 ]
 
 
-def case_slots_from_message(tracker: Tracker) -> dict[str, Any]:
-    """Condition and treatment the person just named, so the form never asks for them again."""
-    facts: dict[str, Any] = {}
-    for entity in ("condition", "treatment"):
-        value = entity_value(tracker, entity)
-        if value:
-            facts[entity] = value
-            if entity == "condition":
-                mention = vocabulary.lookup("condition", value)
-                if mention is not None and mention.category == "rare":
-                    facts["rare_condition"] = "yes"
-    return facts
-
-
 def answers_in_message(tracker: Tracker) -> dict[str, Any]:
     """Everything the latest message says for the assessment: named condition and treatment, and
     answers given without being asked ("surgery in 2 weeks", "the doctors disagree")."""
@@ -54,19 +48,6 @@ def noted_words(facts: dict[str, Any]) -> str:
     """ "breast cancer, mastectomy, and that treatment starts in 1 to 4 weeks": what was noted."""
     names = [facts[k] for k in ("condition", "treatment") if facts.get(k)]
     return assessment.join_words(names + assessment.fact_words(facts))
-
-
-async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
-    """Store condition/treatment (canonical, with category) on the person's case row."""
-    stored: dict[str, str | None] = {}
-    for entity in ("condition", "treatment"):
-        value = facts.get(entity)
-        if value and value != "not_sure":
-            mention = vocabulary.lookup(entity, value)
-            stored[entity] = mention.value if mention else value
-            stored[f"{entity}_category"] = mention.category if mention else None
-    if stored:
-        await run_sync(repository.record_case, tracker.sender_id, tracker.get_latest_input_channel(), **stored)
 
 
 class ActionStartAssessment(Action):

@@ -1,42 +1,30 @@
-"""Helpers shared by the journey modules."""
+"""The kit the journey modules share, so that a journey imports only this and ``bot/``.
+
+What more than one journey needs lives here: reading the latest message and its intent, the
+channel and the case facts named in passing, the open question (``fresh_pending``), pausing a
+form, the notice that a hand-off is already open, and saving questions (``save_questions``: the
+one place a conversation saves to the notebook, with the one reply that says so).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet, UserUttered
+from rasa_sdk.executor import CollectingDispatcher
 
+# What may interrupt a form, and what then happens to it, is one table (actions/interruptions.py);
+# `FORMS` and `INTERRUPT_CONFIDENCE` are re-exported for the journey modules that use them.
+from actions.interruptions import FORM_TOPICS, asks_instead, interrupts
+from actions.interruptions import FORMS as FORMS
+from actions.interruptions import INTERRUPT_CONFIDENCE as INTERRUPT_CONFIDENCE
+from bot.advocates.availability import handoff_expectation
+from bot.logic import advice, messages, pending, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.understanding import payloads, questions, replies
-
-# Intents that, said in the middle of a form, are not an answer but a new request; each has a rule
-# that answers it in any state (data/stories/form_interruptions.yml and the journey rules).
-# Hard ones always interrupt. Soft ones only when the message is a question: "an electronic copy"
-# looks like a records FAQ to the classifier, but it is the answer to the question just asked.
-HARD_INTERRUPTS = frozenset(
-    {"stop", "help", "crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"}
-)
-SOFT_INTERRUPTS = frozenset({"faq", "explain", "medical_advice", "bot_challenge"})
-# Notebook commands are not questions ("save: ask about parking", "show my list"), but they are
-# never an answer to a form's question either: handled, then the form asks again.
-NOTEBOOK_INTERRUPTS = frozenset({"add_question", "list_questions"})
-# Another journey ("I need his records" while asked about the treatment): never an answer, or it
-# would become the treatment. The form is paused (say "continue" to come back) and the other
-# journey starts (data/stories/form_interruptions.yml). A form's own journey is an answer there:
-# "records from Mercy" inside the records form names the records.
-JOURNEY_SWITCHES = frozenset(
-    {
-        "start_assessment", "request_records", "records_status", "ask_doctor", "doctor_pushback",
-        "suggest_questions", "print_questions", "remove_question", "edit_question", "clear_questions",
-    }
-)  # fmt: skip
-OWN_JOURNEY = {"assessment_form": "start_assessment", "records_form": "request_records"}
-# Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
-INTERRUPT_CONFIDENCE = 0.7
-FORMS = ("assessment_form", "records_form")
-FORM_TOPICS = {"assessment_form": "the second-opinion questions", "records_form": "your records letter"}
+from bot.understanding import payloads
 
 
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
@@ -49,18 +37,13 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def is_interruption(tracker: Tracker) -> bool:
-    """Whether the latest message, said inside a form, asks for something else than answering."""
+    """Whether the latest message, said inside a form, asks for something else than answering.
+
+    The decision is the table's (`actions.interruptions.interrupts`); this reads it off the tracker.
+    """
     name, confidence = latest_intent(tracker)
-    if name == "stop" and replies.says_leave_form(latest_text(tracker)):
-        return True
-    if confidence < INTERRUPT_CONFIDENCE:
-        return False
-    if name in HARD_INTERRUPTS or name in NOTEBOOK_INTERRUPTS:
-        return True
     form = tracker.active_loop.get("name") if tracker.active_loop else None
-    if name in JOURNEY_SWITCHES and name != OWN_JOURNEY.get(form or ""):
-        return True
-    return asks_instead_of_answering(tracker)
+    return interrupts(name, confidence, latest_text(tracker), form)
 
 
 def asks_instead_of_answering(tracker: Tracker) -> bool:
@@ -73,7 +56,7 @@ def asks_instead_of_answering(tracker: Tracker) -> bool:
     rule in both forms (data/stories/form_interruptions.yml).
     """
     name, _ = latest_intent(tracker)
-    return name in SOFT_INTERRUPTS and questions.is_question(latest_text(tracker))
+    return asks_instead(name, latest_text(tracker))
 
 
 def entity_value(tracker: Tracker, entity: str) -> Any | None:
@@ -95,7 +78,7 @@ async def remember_channel(tracker: Tracker) -> None:
 
 def clear_pending() -> list[dict[str, Any]]:
     return [
-        SlotSet("pending_confirmation", None),
+        SlotSet(pending.SLOT, None),
         SlotSet("pending_question", None),
         SlotSet("pending_offer", None),
     ]
@@ -107,18 +90,15 @@ def fresh_pending(tracker: Tracker) -> str | None:
     `pending_confirmation` stays set until a yes or no clears it, but a "yes" only answers the
     question just asked: someone who was asked "delete everything?", then read an FAQ that ends
     "Want help with your records?" and said "ok" must get their records help, never the erase.
-    So only a value set between the previous message and this one counts.
+    So only a value set between the previous message and this one counts: the rule of
+    `bot.logic.pending.asked_last_turn`, which ChoicePolicy applies to the same events in Rasa.
     """
-    seen_latest_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_latest_message:
-                return None
-            seen_latest_message = True
-        elif seen_latest_message and kind == "slot" and event.get("name") == "pending_confirmation":
-            return event.get("value")
-    return None
+    return pending.asked_last_turn(
+        pending.Step(event.get("event") == "user", event.get("name"), event.get("value"))
+        if event.get("event") in ("user", "slot")
+        else pending.Step(False)
+        for event in reversed(tracker.events)
+    )
 
 
 def press(payload: str, tracker: Tracker) -> list[EventType]:
@@ -154,3 +134,79 @@ def other_form_waiting(tracker: Tracker, form: str) -> str | None:
     if paused in FORM_TOPICS and paused != form:
         return f'We were in the middle of {FORM_TOPICS[paused]}. Say "continue" to pick up where we left off.'
     return None
+
+
+# --- shared by several journeys: case facts, pausing a form, the handoff notice, saving questions ---
+
+
+def case_slots_from_message(tracker: Tracker) -> dict[str, Any]:
+    """Condition and treatment the person just named, so the form never asks for them again."""
+    facts: dict[str, Any] = {}
+    for entity in ("condition", "treatment"):
+        value = entity_value(tracker, entity)
+        if value:
+            facts[entity] = value
+            if entity == "condition":
+                mention = vocabulary.lookup("condition", value)
+                if mention is not None and mention.category == "rare":
+                    facts["rare_condition"] = "yes"
+    return facts
+
+
+async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
+    """Store condition/treatment (canonical, with category) on the person's case row."""
+    stored: dict[str, str | None] = {}
+    for entity in ("condition", "treatment"):
+        value = facts.get(entity)
+        if value and value != "not_sure":
+            mention = vocabulary.lookup(entity, value)
+            stored[entity] = mention.value if mention else value
+            stored[f"{entity}_category"] = mention.category if mention else None
+    if stored:
+        await run_sync(repository.record_case, tracker.sender_id, tracker.get_latest_input_channel(), **stored)
+
+
+def pause_active_form(tracker: Tracker) -> list[EventType]:
+    """Stop a running form but remember it, so "continue" can pick up where they were."""
+    form = tracker.active_loop.get("name") if tracker.active_loop else None
+    if form == "sms_number_form":
+        # A one-question detour, not worth resuming: ended, and the number forgotten.
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("sms_number", None),
+                SlotSet("print_followup", None)]  # fmt: skip
+    if form not in FORMS:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]
+
+
+async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:
+    """The handoff is open already: say so, with when to expect the reply."""
+    wait = await run_sync(handoff_expectation, datetime.now(timezone.utc))
+    dispatcher.utter_message(text=f"{messages.HANDOFF_ALREADY_OPEN} {wait}")
+
+
+async def save_questions(
+    dispatcher: CollectingDispatcher, sender_id: str, texts: list[str], source: str = "person", in_form: bool = False
+) -> list[dict[str, Any]]:
+    """The one way a conversation saves questions, with the one reply that says what was saved.
+
+    ``in_form``: saved in passing while a form waits for its answer, so the reply has no buttons
+    (a press would answer nothing the form asked) and says the form goes on.
+    """
+    added = await run_sync(repository.add_questions, sender_id, texts, source)
+    total = len(await run_sync(repository.list_questions, sender_id))
+    if in_form:
+        saved = "\n".join(f'"{q["text"]}"' for q in added)
+        dispatcher.utter_message(text=advice.SAVED_IN_FORM.format(question=saved) if added else advice.KEPT_IN_FORM)
+        return added
+    if not added:
+        dispatcher.utter_message(text=f"That's already on your list ({total} saved).")
+        return added
+    saved = "\n".join(f"• {q['text']}" for q in added)
+    dispatcher.utter_message(
+        text=f"Saved:\n{saved}\nYou have {total} question{'s' if total != 1 else ''} on your list.",
+        buttons=[
+            {"title": "See my list", "payload": "/list_questions"},
+            {"title": "Suggest more", "payload": "/suggest_questions"},
+        ],
+    )
+    return added

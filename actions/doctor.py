@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.assessment import case_slots_from_message, remember_case_facts
+from actions.common import case_slots_from_message, remember_case_facts
 from bot.logic import doctor
 
 

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.logic import messages
+from bot.logic import messages, pending
 
 RETRIEVAL_INTENT = "faq"
 
@@ -45,7 +45,7 @@ class ActionFaqOffer(Action):
         buttons = (answer or {}).get("buttons") or []
         if not buttons:
             return []
-        return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", buttons[0]["payload"])]
+        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", buttons[0]["payload"])]
 
 
 class ActionFaqInForm(Action):

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.logic import messages
+from bot.logic import messages, pending
 
 
 class ActionComfort(Action):
@@ -24,4 +24,4 @@ class ActionComfort(Action):
         dispatcher.utter_message(text=messages.COMFORT_OFFER, buttons=messages.COMFORT_BUTTONS)
         # "yes" to "Would you like to talk with a person?" brings one.
         person = messages.COMFORT_BUTTONS[0]["payload"]
-        return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", person)]
+        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", person)]

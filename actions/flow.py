@@ -9,9 +9,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORM_TOPICS, clear_pending, entity_value, latest_text, press
-from actions.handoff import REASON_BY_INTENT, pause_active_form, start_handoff
-from bot.logic import assessment, fallback, messages, records
+from actions.common import clear_pending, entity_value, latest_text, pause_active_form, press
+from actions.handoff import REASON_BY_INTENT, start_handoff
+from actions.interruptions import FORM_TOPICS
+from bot.logic import assessment, fallback, messages, pending, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import frustration, numbers, replies
@@ -133,8 +134,8 @@ class ActionFallback(Action):
         question, buttons = fallback.did_you_mean(found, at_risk)
         dispatcher.utter_message(text=question, buttons=buttons)
         if len(found) == 1:  # a typed "yes" takes the one reading, as if its button was pressed
-            return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", found[0].payload)]
-        return [SlotSet("pending_confirmation", "did_you_mean"), SlotSet("pending_offer", None)]
+            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", found[0].payload)]
+        return [SlotSet(pending.SLOT, pending.DID_YOU_MEAN), SlotSet("pending_offer", None)]
 
 
 class ActionAnswerFaq(Action):
@@ -158,4 +159,4 @@ class ActionAnswerFaq(Action):
         buttons = variants[0].get("buttons") or []
         if not buttons:
             return []
-        return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", buttons[0]["payload"])]
+        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", buttons[0]["payload"])]

@@ -2,8 +2,9 @@
 
 Every form slot uses a `custom` mapping, so this is the one place that decides whether a message
 answers the question being asked. An interrupting request ("what does that mean?", "talk to a
-person", a crisis) extracts nothing, so Rasa rejects the form turn and the interrupt rules answer;
-so does a question the classifier only weakly took for one, once it turns out not to be an answer.
+person", a crisis: the table in actions/interruptions.py) extracts nothing, so Rasa rejects the
+form turn and the interrupt rules answer; so does a question the classifier only weakly took for
+one, once it turns out not to be an answer.
 Anything else either fills the asked slot or gets a friendly "I didn't catch that" and the same
 question again — the person is never silently stuck. A form can also keep answers a reply gives
 to its other, still-empty questions (`unasked_answers`), so nobody is asked what they already said.

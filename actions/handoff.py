@@ -18,14 +18,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORMS, channel_of, latest_text
+from actions.common import channel_of, latest_text, pause_active_form, tell_handoff_already_open
 from bot.advocates.announce import announce_in_background
 from bot.advocates.availability import handoff_expectation
-from bot.logic import fallback, messages
+from bot.logic import fallback, messages, pending
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, handoff_quota
@@ -68,27 +68,9 @@ def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[
     return lines[-limit:]
 
 
-def pause_active_form(tracker: Tracker) -> list[EventType]:
-    """Stop a running form but remember it, so "continue" can pick up where they were."""
-    form = tracker.active_loop.get("name") if tracker.active_loop else None
-    if form == "sms_number_form":
-        # A one-question detour, not worth resuming: ended, and the number forgotten.
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("sms_number", None),
-                SlotSet("print_followup", None)]  # fmt: skip
-    if form not in FORMS:
-        return []
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]
-
-
-async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:
-    """The handoff is open already: say so, with when to expect the reply."""
-    wait = await run_sync(handoff_expectation, datetime.now(timezone.utc))
-    dispatcher.utter_message(text=f"{messages.HANDOFF_ALREADY_OPEN} {wait}")
-
-
 def _waiting(tracker: Tracker) -> list[EventType]:
     """The person is in the advocates' queue: the bot keeps quiet until an advocate closes it."""
-    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet("pending_confirmation", None)]
+    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet(pending.SLOT, None)]
 
 
 async def _over_the_limit(dispatcher: CollectingDispatcher, tracker: Tracker, ends: datetime) -> list[EventType]:
@@ -99,7 +81,7 @@ async def _over_the_limit(dispatcher: CollectingDispatcher, tracker: Tracker, en
         return _waiting(tracker)
     minutes = math.ceil((ends - datetime.now(timezone.utc)).total_seconds() / 60)
     dispatcher.utter_message(text=messages.handoff_limit_reached(minutes))
-    return [*pause_active_form(tracker), SlotSet("pending_confirmation", None)]
+    return [*pause_active_form(tracker), SlotSet(pending.SLOT, None)]
 
 
 async def start_handoff(
@@ -157,4 +139,4 @@ class ActionBotChallenge(Action):
         dispatcher.utter_message(text=fallback.BOT_CHALLENGE, buttons=fallback.BOT_CHALLENGE_BUTTONS)
         if tracker.active_loop.get("name"):
             return []  # mid-form a "yes" answers the form's question; the button still works
-        return [SlotSet("pending_confirmation", "handoff")]
+        return [SlotSet(pending.SLOT, pending.HANDOFF)]

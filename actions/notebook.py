@@ -9,18 +9,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.assessment import case_slots_from_message, remember_case_facts
 from actions.common import (
+    case_slots_from_message,
     clear_pending,
     entity_value,
     fresh_pending,
     latest_text,
+    remember_case_facts,
     remember_channel,
+    save_questions,
 )
-from bot.logic import messages, notebook, suggestions, vocabulary
+from bot.logic import messages, notebook, pending, suggestions, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.rasa_ext.choice_policy import QUESTION_TEXT
 from bot.understanding import descriptions
 from bot.understanding.numbers import is_number_reference, parse_numbers
 from bot.understanding.questions import extract_questions, parse_edit, tidy_question
@@ -58,10 +59,40 @@ def chosen_suggestions(tracker: Tracker) -> list[str]:
     picked = entity_value(tracker, "suggestion")
     numbers = [int(picked)] if picked and str(picked).isdigit() else []
     text = latest_text(tracker)
-    choosing = tracker.get_slot("pending_confirmation") == "save_suggestions"
+    choosing = tracker.get_slot(pending.SLOT) == pending.SAVE_SUGGESTIONS
     if not numbers and choosing and is_number_reference(text):
         numbers = parse_numbers(text)
     return [offered[n - 1] for n in numbers if 1 <= n <= len(offered)]
+
+
+# The answers to the notebook's yes/no questions (actions/confirmations.py, ANSWERS).
+
+
+async def save_offered_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"Shall I save it?" after a medical question (actions/advice.py) - "yes"."""
+    question = tracker.get_slot("pending_question")
+    if question:
+        await save_questions(dispatcher, tracker.sender_id, [question])
+    return clear_pending()
+
+
+async def still_waiting_for_the_question(dispatcher: CollectingDispatcher, _tracker: Tracker) -> list[EventType]:
+    """"What's the question?" - "yes": the question is still to come."""
+    dispatcher.utter_message(text="Go ahead — type your question and I'll save it.")
+    return [SlotSet(pending.SLOT, pending.QUESTION_TEXT)]
+
+
+async def save_all_suggestions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The suggestions - "yes" (or "all of them")."""
+    await save_questions(dispatcher, tracker.sender_id, tracker.get_slot("suggested_questions") or [], "suggested")
+    return [*clear_pending(), SlotSet("suggested_questions", None)]
+
+
+async def clear_all_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"Delete all N questions?" - "yes"."""
+    removed = await run_sync(repository.clear_questions, tracker.sender_id)
+    dispatcher.utter_message(text=f"Done — I deleted {removed} question{'s' if removed != 1 else ''}.")
+    return clear_pending()
 
 
 class ActionAddQuestion(Action):
@@ -75,28 +106,16 @@ class ActionAddQuestion(Action):
         texts = chosen or ([tidy_question(ready_made)] if ready_made else None)
         texts = texts or extract_questions(latest_text(tracker))
         if not texts:
-            # The next message is the question (bot.rasa_ext.choice_policy.AWAITED_TEXT), whatever
+            # The next message is the question (bot.logic.pending.KINDS, question_text), whatever
             # the classifier makes of it: "does tamoxifen cause hot flashes" is saved, not answered.
             dispatcher.utter_message(text=messages.ASK_FOR_QUESTION)
-            return [SlotSet("pending_confirmation", QUESTION_TEXT)]
-        answered = clear_pending() if fresh_pending(tracker) == QUESTION_TEXT else []
+            return [SlotSet(pending.SLOT, pending.QUESTION_TEXT)]
         source = "suggested" if chosen or ready_made else "person"
-        added = await run_sync(repository.add_questions, tracker.sender_id, texts, source)
-        total = len(await run_sync(repository.list_questions, tracker.sender_id))
+        await save_questions(dispatcher, tracker.sender_id, texts, source)
         # Picking from the suggestions may go on ("and 4"): the choice stays open for one more turn.
-        still_choosing = [SlotSet("pending_confirmation", "save_suggestions")] if chosen else []
-        if not added:
-            dispatcher.utter_message(text=f"That's already on your list ({total} saved).")
-        else:
-            saved = "\n".join(f"• {q['text']}" for q in added)
-            dispatcher.utter_message(
-                text=f"Saved:\n{saved}\nYou have {total} question{'s' if total != 1 else ''} on your list.",
-                buttons=[
-                    {"title": "See my list", "payload": "/list_questions"},
-                    {"title": "Suggest more", "payload": "/suggest_questions"},
-                ],
-            )
-        return still_choosing + answered
+        if chosen:
+            return [SlotSet(pending.SLOT, pending.SAVE_SUGGESTIONS)]
+        return clear_pending() if fresh_pending(tracker) == pending.QUESTION_TEXT else []
 
 
 class ActionSuggestQuestions(Action):
@@ -133,7 +152,7 @@ class ActionSuggestQuestions(Action):
         )
         return [
             SlotSet("suggested_questions", [p.text for p in picks]),
-            SlotSet("pending_confirmation", "save_suggestions"),
+            SlotSet(pending.SLOT, pending.SAVE_SUGGESTIONS),
             *[SlotSet(k, v) for k, v in facts.items()],
         ]
 
@@ -196,25 +215,25 @@ class ActionRemoveQuestion(Action):
             found = descriptions.matches(text, [question["text"] for question in questions])
             if len(found) > 1:
                 _which_one(dispatcher, questions, found, "remove_question", "remove")
-                return [SlotSet("pending_confirmation", "remove_question")]
+                return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
             if not found and questions:
                 await _not_found(dispatcher, tracker, text)
                 dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
-                return [SlotSet("pending_confirmation", "remove_question")]
+                return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
             numbers = found
         if not numbers:
             questions = await show_list(dispatcher, tracker.sender_id, buttons=[])
             if not questions:
                 return []
             dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
-            return [SlotSet("pending_confirmation", "remove_question")]
+            return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
         removed, missing = await run_sync(repository.remove_questions, tracker.sender_id, numbers)
         intro = [f'Removed: "{question["text"]}"' for question in removed]
         if missing:
             listed = ", ".join(str(number) for number in missing)
             intro.append(f"There's no question number {listed}.")
         await show_list(dispatcher, tracker.sender_id, intro="\n".join(intro))
-        return [SlotSet("pending_confirmation", None)]
+        return [SlotSet(pending.SLOT, None)]
 
 
 class ActionEditQuestion(Action):
@@ -230,7 +249,7 @@ class ActionEditQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         picked = _picked_number(tracker)
-        waiting = tracker.get_slot("pending_question") if fresh_pending(tracker) == "edit_question" else None
+        waiting = tracker.get_slot("pending_question") if fresh_pending(tracker) == pending.EDIT_QUESTION else None
         if picked and waiting:
             return await self._edit(dispatcher, tracker, picked, waiting)
         parsed = parse_edit(text)
@@ -247,7 +266,7 @@ class ActionEditQuestion(Action):
             return await self._edit(dispatcher, tracker, found[0], by_words.new_text)
         if found:
             _which_one(dispatcher, questions, found, "edit_question", "change")
-            return [SlotSet("pending_confirmation", "edit_question"), SlotSet("pending_question", by_words.new_text)]
+            return [SlotSet(pending.SLOT, pending.EDIT_QUESTION), SlotSet("pending_question", by_words.new_text)]
         await _not_found(dispatcher, tracker, by_words.description)
         dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
         return []
@@ -259,7 +278,7 @@ class ActionEditQuestion(Action):
         edited = await run_sync(repository.edit_question, tracker.sender_id, number, new_text)
         intro = f"Changed question {number}." if edited else f"There's no question number {number}."
         await show_list(dispatcher, tracker.sender_id, intro=intro)
-        return [SlotSet("pending_confirmation", None), SlotSet("pending_question", None)]
+        return [SlotSet(pending.SLOT, None), SlotSet("pending_question", None)]
 
 
 class ActionClearQuestions(Action):
@@ -277,4 +296,4 @@ class ActionClearQuestions(Action):
             text=f"Delete all {len(questions)} saved questions? This can't be undone.",
             buttons=messages.CLEAR_CONFIRM_BUTTONS,
         )
-        return [SlotSet("pending_confirmation", "clear_questions")]
+        return [SlotSet(pending.SLOT, pending.CLEAR_QUESTIONS)]

@@ -7,8 +7,8 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import pause_active_form
-from bot.logic import messages
+from actions.common import pause_active_form
+from bot.logic import messages, pending
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.rasa_ext import ERASE_ACTION_NAME
@@ -20,7 +20,7 @@ class ActionAskErase(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=messages.ERASE_CONFIRM, buttons=messages.ERASE_CONFIRM_BUTTONS)
-        return [*pause_active_form(tracker), SlotSet("pending_confirmation", "erase_data")]
+        return [*pause_active_form(tracker), SlotSet(pending.SLOT, pending.ERASE_DATA)]
 
 
 async def erase(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

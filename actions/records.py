@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import asks_instead_of_answering, latest_text, leave_paused, other_form_waiting, remember_channel
 from actions.forms import AnswerFormValidation
-from bot.logic import letters, messages, records
+from bot.logic import letters, messages, pending, records
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import records_answers
@@ -109,7 +109,7 @@ class ActionRecordsStatus(Action):
                 text="You don't have a records request with me yet. Want to write one now?",
                 buttons=[WRITE_REQUEST_BUTTON],
             )
-            return [SlotSet("pending_confirmation", "offer"), SlotSet("pending_offer", WRITE_REQUEST_BUTTON["payload"])]
+            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", WRITE_REQUEST_BUTTON["payload"])]
         for request in requests:
             created = datetime.fromisoformat(request["created_at"]).date()
             dispatcher.utter_message(

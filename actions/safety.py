@@ -11,8 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import pause_active_form, tell_handoff_already_open
-from bot.logic import messages, safety
+from actions.common import pause_active_form, tell_handoff_already_open
+from bot.logic import messages, pending, safety
 
 
 class ActionCrisis(Action):
@@ -25,7 +25,7 @@ class ActionCrisis(Action):
             await tell_handoff_already_open(dispatcher)
             return pause_active_form(tracker)
         dispatcher.utter_message(text=messages.OFFER_HUMAN, buttons=messages.YES_NO_BUTTONS)
-        return [*pause_active_form(tracker), SlotSet("pending_confirmation", "handoff")]
+        return [*pause_active_form(tracker), SlotSet(pending.SLOT, pending.HANDOFF)]
 
 
 class ActionEmergency(Action):

@@ -34,7 +34,7 @@ from actions.common import (
     remember_channel,
 )
 from bot.channels.twilio_rest import TextResult, TwilioOutbound
-from bot.logic import phone_countries, sharing
+from bot.logic import pending, phone_countries, sharing
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, text_quotas
@@ -125,7 +125,7 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
         "Standard message rates may apply.",
         buttons=[{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
     )
-    return [SlotSet("sms_number", number), SlotSet("pending_confirmation", "text_questions")]
+    return [SlotSet("sms_number", number), SlotSet(pending.SLOT, pending.TEXT_QUESTIONS)]
 
 
 async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

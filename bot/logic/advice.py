@@ -20,7 +20,8 @@ NO_ADVICE_MESSAGE = (
 )
 PHARMACIST_NOTE = "It's about a medicine, so your pharmacist can help with it too."
 SAVE_OFFER = 'A good way to ask your doctors:\n"{question}"\nShall I save it to your question list?'
-SAVED_IN_FORM = 'I\'ve saved this to your question list for the doctors:\n"{question}"\nNow, back to where we were.'
+SAVED_IN_FORM = "I've saved this to your question list for the doctors:\n{question}\nNow, back to where we were."
+KEPT_IN_FORM = "That one is already on your question list for the doctors. Now, back to where we were."
 # Treatment categories of bot/logic/vocabulary/treatments.yml that are medicines (a pharmacist's
 # field), not operations, procedures or therapies.
 MEDICINE_CATEGORIES = frozenset({"medication", "short_course_medication", "chemotherapy"})

@@ -10,7 +10,7 @@ reply like "2", "the first one", "1,3" or "all of them" means "those items". No 
 that: a bare number has no meaning of its own, and the classifier rightly gives it low confidence
 (so it would end in "Sorry, I didn't understand"). The meaning comes from the turn before, which a
 policy can see. So when the bot's last turn opened a choice (`pending_confirmation` set in that
-turn, see `actions.common.fresh_pending`) and the whole reply only picks items
+turn: `bot.logic.pending.asked_last_turn`, the same rule the actions use) and the whole reply only picks items
 (`bot.understanding.numbers.is_number_reference` / `is_pick_of_all`), this predicts the action that takes
 the pick. Anything else ("is stage 2 curable?", "delete all my data") is left to the other
 policies. Safety and the human handoff still come first: HandoffPolicy's predictions are flagged
@@ -24,8 +24,8 @@ need a yes the classifier is sure of, or the button.
 After "what's the question? Type it and I'll save it." (`QUESTION_TEXT`) the next message is the
 question, whatever the classifier makes of it: "does tamoxifen cause hot flashes" is a medical
 question (and "what is a PET scan" an FAQ) to the classifier, but here it is what to save. Only the
-intents a question lands on are taken (`AWAITED_TEXT`): a "no", "talk to a person", "show my list"
-or a crisis keeps its own meaning.
+intents a question lands on are taken (`Kind.typed_text`): a "no", "talk to a person", "show my
+list" or a crisis keeps its own meaning. Which reply does what, per kind: `bot.logic.pending.KINDS`.
 
 The policy owns the turns it starts: once its action ran it predicts `action_listen`, because the
 rules, written for the intents, know no state "a pick, then its action" and Rasa would otherwise
@@ -48,41 +48,21 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.logic import pending
 from bot.understanding import numbers, replies
 
-PENDING_SLOT = "pending_confirmation"
-CONFIRM_ACTION = "action_confirm_pending"
-# Questions a bare "ok" answers with yes: nothing that deletes anything, and not the suggestions
-# (shown without a question, where "ok" may only mean "got it").
-ACKNOWLEDGED_BY_OK = frozenset({"offer", "save_question", "handoff", "text_questions"})
-# pending_confirmation value -> (action for picked numbers, action for "all of them").
-CHOICES: dict[str, tuple[str, str]] = {
-    "save_suggestions": ("action_add_question", CONFIRM_ACTION),
-    "remove_question": ("action_remove_question", "action_clear_questions"),
-}
-
-
-QUESTION_TEXT = "question_text"
-# pending_confirmation value -> (the action that takes the typed text, the intents it may carry).
-AWAITED_TEXT: dict[str, tuple[str, frozenset[str]]] = {
-    QUESTION_TEXT: (
-        "action_add_question",
-        frozenset({"medical_advice", "faq", "inform", "add_question", "explain", "out_of_scope", "nlu_fallback"}),
-    ),
-}
+PENDING_SLOT = pending.SLOT
+CONFIRM_ACTION = pending.CONFIRM_ACTION
+QUESTION_TEXT = pending.QUESTION_TEXT
 
 
 def choice_opened_last_turn(tracker: DialogueStateTracker) -> str | None:
     """The `pending_confirmation` the bot set between the previous message and the latest one."""
-    seen_latest_message = False
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            if seen_latest_message:
-                return None
-            seen_latest_message = True
-        elif seen_latest_message and isinstance(event, SlotSet) and event.key == PENDING_SLOT:
-            return event.value if isinstance(event.value, str) else None
-    return None
+    return pending.asked_last_turn(
+        pending.Step(isinstance(event, UserUttered), event.key if isinstance(event, SlotSet) else None,
+                     event.value if isinstance(event, SlotSet) else None)  # fmt: skip
+        for event in reversed(tracker.events)
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
@@ -114,8 +94,9 @@ class ChoicePolicy(Policy):
         """Learns nothing; checks the domain has the slot and actions, so `rasa train` fails early."""
         if PENDING_SLOT not in {slot.name for slot in domain.slots}:
             raise InvalidDomain(f"{self.__class__.__name__} needs a slot '{PENDING_SLOT}' in the domain.")
-        actions = {CONFIRM_ACTION} | {action for pair in CHOICES.values() for action in pair}
-        actions |= {action for action, _ in AWAITED_TEXT.values()}
+        actions = {CONFIRM_ACTION}
+        for kind in pending.KINDS.values():
+            actions |= set(kind.picks or ()) | ({kind.typed_text[0]} if kind.typed_text else set())
         missing = sorted(actions - set(domain.action_names_or_texts))
         if missing:
             raise InvalidDomain(f"{self.__class__.__name__}: actions not in the domain: {', '.join(missing)}.")
@@ -154,20 +135,19 @@ class ChoicePolicy(Policy):
         text = (tracker.latest_message.text if tracker.latest_message else None) or ""
         if not text or text.startswith("/"):  # a button press says what it means
             return None
-        pending = choice_opened_last_turn(tracker) or ""
-        choice = CHOICES.get(pending)
-        if choice is not None and numbers.is_number_reference(text):
-            return choice[0]
-        if choice is not None and numbers.is_pick_of_all(text):
-            return choice[1]
-        if pending in ACKNOWLEDGED_BY_OK and replies.is_bare_ok(text):
+        kind = pending.KINDS.get(choice_opened_last_turn(tracker) or "")
+        if kind is None:
+            return None
+        if kind.picks is not None and numbers.is_number_reference(text):
+            return kind.picks[0]
+        if kind.picks is not None and numbers.is_pick_of_all(text):
+            return kind.picks[1]
+        if kind.ok_is_yes and replies.is_bare_ok(text):
             return CONFIRM_ACTION
-        awaited = AWAITED_TEXT.get(pending)
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-        if awaited is not None and intent in awaited[1]:
-            return awaited[0]
+        if kind.typed_text is not None and intent in kind.typed_text[1]:
+            return kind.typed_text[0]
         return None
-
 
 def actions_since_latest_message(tracker: DialogueStateTracker) -> list[str]:
     """The actions run since the latest user message, in order (none right after it)."""

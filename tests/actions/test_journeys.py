@@ -295,9 +295,16 @@ async def test_medical_question_becomes_a_saved_question_on_yes(domain: dict) ->
 
 async def test_medical_question_mid_form_is_saved_without_asking(domain: dict) -> None:
     tracker = make_tracker("is my cancer curable?", "medical_advice", active_loop="assessment_form")
-    _, events = await run(ActionNoMedicalAdvice(), tracker, domain)
+    dispatcher, events = await run(ActionNoMedicalAdvice(), tracker, domain)
     assert "pending_confirmation" not in slot_events(events)
     assert len(repository.list_questions("person-1")) == 1
+    assert "saved this to your question list" in texts(dispatcher) and "back to where we were" in texts(dispatcher)
+    assert not any(message.get("buttons") for message in dispatcher.messages)  # a press would answer nothing
+
+    dispatcher, _ = await run(ActionNoMedicalAdvice(), tracker, domain)  # asked again, still mid-form
+
+    assert len(repository.list_questions("person-1")) == 1
+    assert "already on your question list" in texts(dispatcher)
 
 
 # --- doctor ----------------------------------------------------------------------------------

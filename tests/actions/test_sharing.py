@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import pause_active_form
 from actions.confirmations import ActionConfirmPending, ActionDeclinePending
-from actions.handoff import pause_active_form
 from actions.sharing import (
     ActionAskSmsNumber,
     ActionPrintQuestions,
