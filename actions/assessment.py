@@ -19,7 +19,7 @@ from actions.common import (
     remember_channel,
 )
 from actions.forms import AnswerFormValidation
-from bot.logic import assessment, messages, vocabulary
+from bot.logic import assessment, messages, recommendation, vocabulary
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding.facts import facts_in_text
@@ -155,13 +155,13 @@ class ActionAssessmentResult(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         answers: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in ("condition", "treatment", *ANSWER_SLOTS)}
-        result = assessment.recommend(answers)
+        result = recommendation.recommend(answers)
         await run_sync(repository.save_assessment, tracker.sender_id, answers, result.level, list(result.reasons))
         await remember_channel(tracker)
         if result.emergency_note:
             dispatcher.utter_message(text=result.emergency_note)
         dispatcher.utter_message(
-            text=assessment.recommendation_message(
+            text=recommendation.recommendation_message(
                 result, answers.get("condition"), answers.get("treatment"), relation=tracker.get_slot("relation")
             )
         )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.logic import assessment, vocabulary
+from bot.logic import recommendation, vocabulary
 from bot.nlp.build import shared_nlp
 from bot.understanding import form_answers, intent_holds, risk
 
@@ -90,7 +90,7 @@ CASES = (
     Case("vocabulary.find_mentions", vocabulary.find_mentions, MESSAGES),
     Case("vocabulary.canonical_condition", vocabulary.canonical_condition, [m[:60] for m in MESSAGES]),
     Case("form_answers.parse_answer", lambda pair: form_answers.parse_answer(*pair), FREE_TEXT_ANSWERS),
-    Case("assessment.recommend", assessment.recommend, ANSWERS),
+    Case("recommendation.recommend", recommendation.recommend, ANSWERS),
 )
 
 

@@ -9,18 +9,8 @@ from typing import Any
 import pytest
 
 from bot.logic import assessment
-from bot.logic.assessment import (
-    ANSWER_CODES,
-    LEVELS,
-    OPTIONAL,
-    QUESTIONS,
-    RECOMMENDED,
-    SLOTS,
-    STRONGLY_RECOMMENDED,
-    Recommendation,
-    recommend,
-    recommendation_message,
-)
+from bot.logic.assessment import ANSWER_CODES, LEVELS, OPTIONAL, QUESTIONS, RECOMMENDED, SLOTS, STRONGLY_RECOMMENDED
+from bot.logic.recommendation import Recommendation, recommend, recommendation_message
 from bot.understanding.form_answers import parse_answer
 
 # Answers that, alone, point to no particular need for a second opinion.
