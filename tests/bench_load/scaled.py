@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -26,8 +25,8 @@ from bot import launcher
 from bot.launcher.commands import scaled_commands, scaled_probes
 from bot.launcher.scaled import ScaledConfig, find_nginx
 from bot.settings import PROJECT_ROOT
-from tests.bench_load.servers import _OWN_SETTINGS, READY_TIMEOUT, RunningBot, Starting, stack_settings
-from tests.e2e.harness import free_ports, stop
+from tests.bench_load.servers import RunningBot, Starting, stack_environment, stack_settings
+from tests.e2e.harness import stop
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -47,19 +46,11 @@ def scaled_stack(workdir: Path, instances: int, extra_env: str | None = None) ->
     """`python -m bot.launcher run-scaled` with `instances` Rasa and action servers, in `workdir`."""
     server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER
     name = f"advocate_bench_{uuid.uuid4().hex[:8]}"
-    rasa_port, action_port, web_port = free_ports(3)
-    env = {key: value for key, value in os.environ.items() if key not in _OWN_SETTINGS}
-    env.update(
-        ADVOCATE_VAR_DIR=str(workdir / "var"),
+    env = stack_environment(
+        workdir,
         DATABASE_URL=make_url(server).set(database=name).render_as_string(hide_password=False),
         KEYSTORE_URL=make_url(server).set(database=f"{name}_keys").render_as_string(hide_password=False),
         REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
-        RASA_PORT=str(rasa_port),
-        ACTION_PORT=str(action_port),
-        WEB_PORT=str(web_port),
-        RASA_API_TOKEN=secrets.token_urlsafe(32),
-        READY_TIMEOUT=str(READY_TIMEOUT * 2),
-        RASA_TELEMETRY_ENABLED="false",
         RASA_INSTANCES=str(instances),
         ACTION_INSTANCES=str(instances),
     )

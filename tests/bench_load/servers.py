@@ -100,6 +100,23 @@ class Starting:
         return self.bot(time.perf_counter() - self.began)
 
 
+def stack_environment(workdir: Path, **settings: str) -> dict[str, str]:
+    """The environment a benchmarked stack starts with: ours, on free ports, its own var dir and token."""
+    rasa_port, action_port, web_port = free_ports(3)
+    env = {key: value for key, value in os.environ.items() if key not in _OWN_SETTINGS}
+    env.update(
+        ADVOCATE_VAR_DIR=str(workdir / "var"),
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        WEB_PORT=str(web_port),
+        RASA_API_TOKEN=secrets.token_urlsafe(32),
+        READY_TIMEOUT=str(READY_TIMEOUT * 2),
+        RASA_TELEMETRY_ENABLED="false",
+        **settings,
+    )
+    return env
+
+
 @contextmanager
 def project_stack(
     workdir: Path, extra_env: str | None = None, module: str = "bot.launcher", settings: Mapping[str, str] | None = None
@@ -111,18 +128,7 @@ def project_stack(
     """
     if launcher.find_model() is None:
         raise ServerError("no trained model in models/: run `make train` (`make bench-load` trains first)")
-    rasa_port, action_port, web_port = free_ports(3)
-    env = {key: value for key, value in os.environ.items() if key not in _OWN_SETTINGS}
-    env.update(
-        ADVOCATE_VAR_DIR=str(workdir / "var"),
-        DATABASE_URL=f"sqlite:///{workdir / 'advocate.db'}",
-        RASA_PORT=str(rasa_port),
-        ACTION_PORT=str(action_port),
-        WEB_PORT=str(web_port),
-        RASA_API_TOKEN=secrets.token_urlsafe(32),
-        READY_TIMEOUT=str(READY_TIMEOUT * 2),
-        RASA_TELEMETRY_ENABLED="false",
-    )
+    env = stack_environment(workdir, DATABASE_URL=f"sqlite:///{workdir / 'advocate.db'}")
     env.update(stack_settings(extra_env))
     env.update(settings or {})
     config = launcher.StackConfig.from_env(env)
