@@ -15,6 +15,7 @@ from actions.common import (
     latest_text,
     leave_paused,
     other_form_waiting,
+    paused_forms,
     remember_case_facts,
     remember_channel,
 )
@@ -63,7 +64,7 @@ class ActionStartAssessment(Action):
             text=messages.assessment_intro(vocabulary.relation_display(relation) if relation else None)
         )
         if facts:
-            dispatcher.utter_message(text=f"I've noted: {noted_words(facts)}. I won't ask about that again.")
+            dispatcher.utter_message(text=messages.facts_noted(noted_words(facts)))
         return [*fresh_start(tracker), *(SlotSet(k, v) for k, v in facts.items()), *leave_paused(tracker, FORM)]
 
 
@@ -73,7 +74,7 @@ def fresh_start(tracker: Tracker) -> list[EventType]:
     Without this a second assessment (for another family member, or after the plan changed)
     would skip every question and repeat the old result.
     """
-    if tracker.get_slot("recommendation") is None or tracker.get_slot("paused_form") == FORM:
+    if tracker.get_slot("recommendation") is None or FORM in paused_forms(tracker):
         return []
     return [SlotSet(slot, None) for slot in ("condition", "treatment", *ANSWER_SLOTS, "recommendation")]
 
@@ -102,8 +103,7 @@ class ValidateAssessmentForm(AnswerFormValidation):
         return answers_in_message(tracker)
 
     def noted(self, answers: dict[str, Any], answered: bool) -> str:
-        words = noted_words(answers)
-        return f"I've also noted {words}." if answered else f"Thanks, I've noted {words}."
+        return messages.answers_noted(noted_words(answers), answered)
 
     async def validate_condition(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -168,5 +168,5 @@ class ActionAssessmentResult(Action):
         waiting = other_form_waiting(tracker, FORM)
         if waiting:
             dispatcher.utter_message(text=waiting)
-        dispatcher.utter_message(text="What would you like to do next?", buttons=NEXT_STEP_BUTTONS)
+        dispatcher.utter_message(text=messages.WHAT_NEXT, buttons=NEXT_STEP_BUTTONS)
         return [SlotSet("recommendation", result.level), *leave_paused(tracker, FORM)]

@@ -120,19 +120,22 @@ def press(payload: str, tracker: Tracker) -> list[EventType]:
 
 
 def leave_paused(tracker: Tracker, form: str) -> list[EventType]:
-    """Events for starting or finishing ``form``: its own pause is over, another form's stays.
+    """Events for starting or finishing ``form``: its own pause is over, the other paused forms stay.
 
     "I need his records" in the middle of the assessment pauses the assessment and starts the
     records letter; the assessment must still be there to "continue" once the letter is done.
     """
-    return [SlotSet("paused_form", None)] if tracker.get_slot("paused_form") == form else []
+    stack = paused_forms(tracker)
+    if form not in stack:
+        return []
+    return _paused_forms_events([paused for paused in stack if paused != form])
 
 
 def other_form_waiting(tracker: Tracker, form: str) -> str | None:
-    """ "We were in the middle of ...", when another form than ``form`` is paused."""
-    paused = tracker.get_slot("paused_form")
-    if paused in FORM_TOPICS and paused != form:
-        return f'We were in the middle of {FORM_TOPICS[paused]}. Say "continue" to pick up where we left off.'
+    """ "We were in the middle of ...", when a form other than ``form`` is paused (the latest)."""
+    waiting = [paused for paused in paused_forms(tracker) if paused != form]
+    if waiting:
+        return messages.form_waiting(FORM_TOPICS[waiting[0]])
     return None
 
 
@@ -175,13 +178,28 @@ def pause_active_form(tracker: Tracker) -> list[EventType]:
                 SlotSet("print_followup", None)]  # fmt: skip
     if form not in FORMS:
         return []
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", form)]
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *_paused_forms_events([form, *paused_forms(tracker)])]
+
+
+def paused_forms(tracker: Tracker) -> list[str]:
+    """The paused forms, the latest first: ``paused_form`` (which the "continue" rules read) on top.
+
+    A stack, not one slot: the assessment paused for the records letter, then the letter paused
+    for a person, must both still be there, the letter first, then the assessment.
+    """
+    stack = [tracker.get_slot("paused_form"), *(tracker.get_slot("paused_below") or [])]
+    return list(dict.fromkeys(form for form in stack if form in FORMS))
+
+
+def _paused_forms_events(stack: list[str]) -> list[EventType]:
+    stack = list(dict.fromkeys(stack))
+    return [SlotSet("paused_form", stack[0] if stack else None), SlotSet("paused_below", stack[1:])]
 
 
 async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:
     """The handoff is open already: say so, with when to expect the reply."""
     wait = await run_sync(handoff_expectation, datetime.now(timezone.utc))
-    dispatcher.utter_message(text=f"{messages.HANDOFF_ALREADY_OPEN} {wait}")
+    dispatcher.utter_message(text=messages.handoff_already_open(wait))
 
 
 async def save_questions(
@@ -199,14 +217,9 @@ async def save_questions(
         dispatcher.utter_message(text=advice.SAVED_IN_FORM.format(question=saved) if added else advice.KEPT_IN_FORM)
         return added
     if not added:
-        dispatcher.utter_message(text=f"That's already on your list ({total} saved).")
+        dispatcher.utter_message(text=messages.already_on_list(total))
         return added
-    saved = "\n".join(f"• {q['text']}" for q in added)
     dispatcher.utter_message(
-        text=f"Saved:\n{saved}\nYou have {total} question{'s' if total != 1 else ''} on your list.",
-        buttons=[
-            {"title": "See my list", "payload": "/list_questions"},
-            {"title": "Suggest more", "payload": "/suggest_questions"},
-        ],
+        text=messages.questions_saved([q["text"] for q in added], total), buttons=messages.SAVED_BUTTONS
     )
     return added

@@ -43,7 +43,7 @@ async def _connect(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
 
 
 async def _nothing_to_confirm(dispatcher: CollectingDispatcher, _tracker: Tracker) -> list[EventType]:
-    dispatcher.utter_message(text="OK!")
+    dispatcher.utter_message(text=messages.NOTHING_TO_CONFIRM)
     dispatcher.utter_message(response="utter_menu")
     return clear_pending()
 
@@ -56,28 +56,28 @@ def _say(text: str) -> Answer:
     return answer
 
 
-_OK = _say("OK.")
+_OK = _say(messages.OK)
 _NOTHING_CHANGED = _say(messages.NOTHING_CHANGED)
-_NOT_SAVED = _say("No problem, I didn't save it.")
+_NOT_SAVED = _say(messages.NOT_SAVED)
 
 # kind -> (what "yes" does, what "no" says before the menu).
 ANSWERS: dict[str, tuple[Answer, Answer]] = {
     pending.OFFER: (_press_offered, _OK),
     pending.DID_YOU_MEAN: (_nothing_to_confirm, _OK),
     pending.SAVE_QUESTION: (notebook.save_offered_question, _NOT_SAVED),
-    pending.QUESTION_TEXT: (notebook.still_waiting_for_the_question, _say("No problem, nothing saved.")),
+    pending.QUESTION_TEXT: (notebook.still_waiting_for_the_question, _say(messages.NOTHING_SAVED)),
     pending.SAVE_SUGGESTIONS: (notebook.save_all_suggestions, _NOT_SAVED),
     pending.REMOVE_QUESTION: (_nothing_to_confirm, _OK),
     pending.EDIT_QUESTION: (_nothing_to_confirm, _OK),
     pending.CLEAR_QUESTIONS: (notebook.clear_all_questions, _NOTHING_CHANGED),
     pending.TEXT_QUESTIONS: (
         send_questions_by_text,
-        _say("OK, I didn't send anything. Your list and its link are still here."),
+        _say(messages.TEXT_NOT_SENT),
     ),
     pending.ERASE_DATA: (_erase, _NOTHING_CHANGED),
     pending.HANDOFF: (
         _connect,
-        _say("OK. I'm here if you want to keep going — and you can ask for a person any time."),
+        _say(messages.HANDOFF_DECLINED),
     ),
 }
 

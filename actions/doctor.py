@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import case_slots_from_message, remember_case_facts
-from bot.logic import doctor
+from bot.logic import doctor, messages
 
 
 class ActionAskDoctor(Action):
@@ -24,15 +24,8 @@ class ActionAskDoctor(Action):
             relation=tracker.get_slot("relation"),
         )
         dispatcher.utter_message(text=doctor.REASSURANCE)
-        dispatcher.utter_message(text="You could say:\n" + "\n".join(f'• "{line}"' for line in scripts))
-        dispatcher.utter_message(
-            text="What if they react badly?",
-            buttons=[
-                {"title": "My doctor reacted badly", "payload": "/doctor_pushback"},
-                {"title": "Get my records", "payload": "/request_records"},
-                {"title": "Prepare questions", "payload": "/suggest_questions"},
-            ],
-        )
+        dispatcher.utter_message(text=messages.you_could_say(scripts))
+        dispatcher.utter_message(text=messages.IF_THEY_REACT_BADLY, buttons=messages.AFTER_SCRIPTS_BUTTONS)
         return [SlotSet(k, v) for k, v in facts.items()]
 
 
@@ -41,11 +34,5 @@ class ActionDoctorPushback(Action):
         return "action_doctor_pushback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(
-            text=doctor.PUSHBACK_ADVICE,
-            buttons=[
-                {"title": "Get my records", "payload": "/request_records"},
-                {"title": "Talk to a person", "payload": "/human_handoff"},
-            ],
-        )
+        dispatcher.utter_message(text=doctor.PUSHBACK_ADVICE, buttons=messages.AFTER_PUSHBACK_BUTTONS)
         return []

@@ -31,10 +31,7 @@ class ActionExplain(Action):
         elif slot:
             dispatcher.utter_message(text=assessment.explanation(slot))
         else:
-            dispatcher.utter_message(
-                text="I help you decide about a second opinion, talk to your doctor, get your records and "
-                "prepare questions. Which would help?"
-            )
+            dispatcher.utter_message(text=messages.WHAT_I_HELP_WITH)
             dispatcher.utter_message(response="utter_menu")
         return []
 
@@ -45,7 +42,7 @@ class ActionPauseForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
-        dispatcher.utter_message(text=messages.FORM_PAUSED.format(topic=FORM_TOPICS.get(form or "", "here")))
+        dispatcher.utter_message(text=messages.form_paused(FORM_TOPICS.get(form or "")))
         return pause_active_form(tracker)
 
 

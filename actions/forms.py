@@ -22,12 +22,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import asks_instead_of_answering, entity_value, is_interruption, latest_intent, latest_text
+from bot.logic import messages
 from bot.understanding import replies
-
-NOT_UNDERSTOOD = "Sorry, I didn't catch that."
-# "ok, go on" while a question waits (after an FAQ answered in the middle of the form, say) is no
-# failed answer: the person wants the question, which comes again after this.
-CARRY_ON = "Sure, let's carry on."
 
 
 class AnswerFormValidation(FormValidationAction):
@@ -38,13 +34,13 @@ class AnswerFormValidation(FormValidationAction):
         """The slot's value for this reply, or None when the reply does not answer it."""
 
     def retry_hint(self, slot: str) -> str:
-        return 'You can tap a button, or type "not sure".'
+        return messages.RETRY_HINT
 
     def not_answered(self, slot: str, text: str, intent: str | None) -> str:
         """What to say when a reply does not answer the question (it is then asked again)."""
         if intent in replies.CARRY_ON_INTENTS:
-            return CARRY_ON
-        return f"{NOT_UNDERSTOOD} {self.retry_hint(slot)}"
+            return messages.CARRY_ON
+        return messages.not_understood(self.retry_hint(slot))
 
     def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """Slots a given answer fills besides the asked one (e.g. a known-rare condition)."""
@@ -65,7 +61,7 @@ class AnswerFormValidation(FormValidationAction):
         `answered` tells whether the reply also answered the asked question (otherwise it is asked
         again right after this).
         """
-        return "Thanks, I've noted that too." if answered else "Thanks, I've noted that."
+        return messages.NOTED_THAT_TOO if answered else messages.NOTED_THAT
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

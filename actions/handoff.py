@@ -26,6 +26,7 @@ from actions.common import channel_of, latest_text, pause_active_form, tell_hand
 from bot.advocates.announce import announce_in_background
 from bot.advocates.availability import handoff_expectation
 from bot.logic import fallback, messages, pending
+from bot.names import Intent
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, handoff_quota
@@ -33,13 +34,13 @@ from bot.understanding import frustration
 
 RECENT_TURNS = 12
 REASON_BY_INTENT = {
-    "human_handoff": "asked_for_person",
-    "crisis_self_harm": "distress",
-    "medical_emergency": "distress",
-    "nlu_fallback": messages.FALLBACK_HANDOFF_REASON,
-    "insurance_denial": "insurance_denial",
-    "billing_dispute": "billing_dispute",
-    "care_complaint": "care_complaint",
+    Intent.HUMAN_HANDOFF: "asked_for_person",
+    Intent.CRISIS_SELF_HARM: "distress",
+    Intent.MEDICAL_EMERGENCY: "distress",
+    Intent.NLU_FALLBACK: messages.FALLBACK_HANDOFF_REASON,
+    Intent.INSURANCE_DENIAL: "insurance_denial",
+    Intent.BILLING_DISPUTE: "billing_dispute",
+    Intent.CARE_COMPLAINT: "care_complaint",
 }
 
 

@@ -43,14 +43,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.names import Form, Intent
 from bot.understanding import questions, replies
 
 Kind = Literal["hard", "soft", "notebook", "journey"]
 After = Literal["resume", "pause"]
 
-FORMS = ("assessment_form", "records_form")
+FORMS = (Form.ASSESSMENT_FORM, Form.RECORDS_FORM)
 # How the "paused" and "we were in the middle of ..." messages name each form.
-FORM_TOPICS = {"assessment_form": "the second-opinion questions", "records_form": "your records letter"}
+FORM_TOPICS = {Form.ASSESSMENT_FORM: "the second-opinion questions", Form.RECORDS_FORM: "your records letter"}
 # Below this confidence an "interrupting" intent is more likely a free-text answer ("Dr. Help").
 INTERRUPT_CONFIDENCE = 0.7
 
@@ -66,31 +67,31 @@ class Interruption:
 
 
 TABLE: dict[str, Interruption] = {
-    "stop": Interruption("hard", "pause"),
-    "help": Interruption("hard", "pause"),
-    "crisis_self_harm": Interruption("hard", "pause", own_rule=True),
-    "medical_emergency": Interruption("hard", "pause", own_rule=True),
-    "human_handoff": Interruption("hard", "pause", own_rule=True),
-    "insurance_denial": Interruption("hard", "pause", own_rule=True),
-    "billing_dispute": Interruption("hard", "pause", own_rule=True),
-    "care_complaint": Interruption("hard", "pause", own_rule=True),
-    "delete_my_data": Interruption("hard", "pause", own_rule=True),
-    "faq": Interruption("soft", "resume"),
-    "explain": Interruption("soft", "resume"),
-    "medical_advice": Interruption("soft", "resume"),
-    "bot_challenge": Interruption("soft", "resume"),
-    "add_question": Interruption("notebook", "resume"),
-    "list_questions": Interruption("notebook", "resume"),
-    "ask_doctor": Interruption("journey", "resume"),
-    "doctor_pushback": Interruption("journey", "resume"),
-    "records_status": Interruption("journey", "resume"),
-    "edit_question": Interruption("journey", "resume"),
-    "start_assessment": Interruption("journey", "pause", own_form="assessment_form"),
-    "request_records": Interruption("journey", "pause", own_form="records_form"),
-    "suggest_questions": Interruption("journey", "pause"),
-    "remove_question": Interruption("journey", "pause"),
-    "clear_questions": Interruption("journey", "pause"),
-    "print_questions": Interruption("journey", "pause"),
+    Intent.STOP: Interruption("hard", "pause"),
+    Intent.HELP: Interruption("hard", "pause"),
+    Intent.CRISIS_SELF_HARM: Interruption("hard", "pause", own_rule=True),
+    Intent.MEDICAL_EMERGENCY: Interruption("hard", "pause", own_rule=True),
+    Intent.HUMAN_HANDOFF: Interruption("hard", "pause", own_rule=True),
+    Intent.INSURANCE_DENIAL: Interruption("hard", "pause", own_rule=True),
+    Intent.BILLING_DISPUTE: Interruption("hard", "pause", own_rule=True),
+    Intent.CARE_COMPLAINT: Interruption("hard", "pause", own_rule=True),
+    Intent.DELETE_MY_DATA: Interruption("hard", "pause", own_rule=True),
+    Intent.FAQ: Interruption("soft", "resume"),
+    Intent.EXPLAIN: Interruption("soft", "resume"),
+    Intent.MEDICAL_ADVICE: Interruption("soft", "resume"),
+    Intent.BOT_CHALLENGE: Interruption("soft", "resume"),
+    Intent.ADD_QUESTION: Interruption("notebook", "resume"),
+    Intent.LIST_QUESTIONS: Interruption("notebook", "resume"),
+    Intent.ASK_DOCTOR: Interruption("journey", "resume"),
+    Intent.DOCTOR_PUSHBACK: Interruption("journey", "resume"),
+    Intent.RECORDS_STATUS: Interruption("journey", "resume"),
+    Intent.EDIT_QUESTION: Interruption("journey", "resume"),
+    Intent.START_ASSESSMENT: Interruption("journey", "pause", own_form=Form.ASSESSMENT_FORM),
+    Intent.REQUEST_RECORDS: Interruption("journey", "pause", own_form=Form.RECORDS_FORM),
+    Intent.SUGGEST_QUESTIONS: Interruption("journey", "pause"),
+    Intent.REMOVE_QUESTION: Interruption("journey", "pause"),
+    Intent.CLEAR_QUESTIONS: Interruption("journey", "pause"),
+    Intent.PRINT_QUESTIONS: Interruption("journey", "pause"),
 }
 
 
@@ -102,7 +103,7 @@ def row_for(intent: str | None, form: str | None) -> Interruption | None:
 
 def interrupts(intent: str | None, confidence: float, text: str, form: str | None) -> bool:
     """Whether this message, said inside ``form``, asks for something else than answering it."""
-    if intent == "stop" and replies.says_leave_form(text):
+    if intent == Intent.STOP and replies.says_leave_form(text):
         return True
     if confidence < INTERRUPT_CONFIDENCE:
         return False

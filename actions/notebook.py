@@ -41,14 +41,12 @@ async def show_list(
     questions = await run_sync(repository.list_questions, sender_id)
     if not questions:
         dispatcher.utter_message(
-            text=(intro + "\n" if intro else "")
-            + "Your list is empty. Type a question to save it, or let me suggest some.",
-            buttons=[{"title": "Suggest questions", "payload": "/suggest_questions"}],
+            text=messages.with_intro(intro, messages.LIST_EMPTY), buttons=messages.SUGGEST_QUESTIONS_BUTTONS
         )
     else:
         text = notebook.format_question_list(questions)
         dispatcher.utter_message(
-            text=(intro + "\n" if intro else "") + text, buttons=LIST_BUTTONS if buttons is None else buttons
+            text=messages.with_intro(intro, text), buttons=LIST_BUTTONS if buttons is None else buttons
         )
     return questions
 
@@ -78,7 +76,7 @@ async def save_offered_question(dispatcher: CollectingDispatcher, tracker: Track
 
 async def still_waiting_for_the_question(dispatcher: CollectingDispatcher, _tracker: Tracker) -> list[EventType]:
     """"What's the question?" - "yes": the question is still to come."""
-    dispatcher.utter_message(text="Go ahead — type your question and I'll save it.")
+    dispatcher.utter_message(text=messages.TYPE_YOUR_QUESTION)
     return [SlotSet(pending.SLOT, pending.QUESTION_TEXT)]
 
 
@@ -91,7 +89,7 @@ async def save_all_suggestions(dispatcher: CollectingDispatcher, tracker: Tracke
 async def clear_all_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """"Delete all N questions?" - "yes"."""
     removed = await run_sync(repository.clear_questions, tracker.sender_id)
-    dispatcher.utter_message(text=f"Done — I deleted {removed} question{'s' if removed != 1 else ''}.")
+    dispatcher.utter_message(text=messages.questions_deleted(removed))
     return clear_pending()
 
 
@@ -137,18 +135,11 @@ class ActionSuggestQuestions(Action):
             exclude=[q["text"] for q in saved],
         )
         if not picks:
-            dispatcher.utter_message(text="You already have all the questions I'd suggest. Nice work!")
+            dispatcher.utter_message(text=messages.NOTHING_MORE_TO_SUGGEST)
             return []
         dispatcher.utter_message(
-            text="Here are some good questions to bring:\n" + suggestions.format_suggestions(picks),
-            buttons=[
-                {"title": "Save all", "payload": "/affirm"},
-                *[
-                    {"title": f"Save #{i}", "payload": f'/add_question{{"suggestion":"{i}"}}'}
-                    for i in range(1, len(picks) + 1)
-                ],
-                {"title": "No thanks", "payload": "/deny"},
-            ],
+            text=messages.suggested_questions(suggestions.format_suggestions(picks)),
+            buttons=messages.suggestion_buttons(len(picks)),
         )
         return [
             SlotSet("suggested_questions", [p.text for p in picks]),
@@ -180,18 +171,18 @@ def _which_one(
     dispatcher: CollectingDispatcher, questions: list[dict[str, Any]], found: list[int], intent: str, verb: str
 ) -> None:
     """ "Which one?" with the candidates, numbered as on the list, and one button each."""
-    lines = "\n".join(f"{number}. {questions[number - 1]['text']}" for number in found)
     buttons = []
     for number in found:
         title = questions[number - 1]["text"]
         title = title if len(title) <= _TITLE_LENGTH else title[: _TITLE_LENGTH - 1].rstrip() + "…"
         buttons.append({"title": title, "payload": f'/{intent}{{"{QUESTION_NUMBER}":"{number}"}}'})
-    dispatcher.utter_message(text=f"More than one question fits. Which one should I {verb}?\n{lines}", buttons=buttons)
+    candidates = [(number, questions[number - 1]["text"]) for number in found]
+    dispatcher.utter_message(text=messages.which_one(verb, candidates), buttons=buttons)
 
 
 async def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
     """None fits: say so, with the list, so the person can pick by number."""
-    intro = f'I couldn\'t find a question about "{descriptions.description_of(text)}" on your list.'
+    intro = messages.not_on_list(descriptions.description_of(text))
     await show_list(dispatcher, tracker.sender_id, intro=intro, buttons=[])
 
 
@@ -218,20 +209,19 @@ class ActionRemoveQuestion(Action):
                 return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
             if not found and questions:
                 await _not_found(dispatcher, tracker, text)
-                dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
+                dispatcher.utter_message(text=messages.WHICH_TO_REMOVE)
                 return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
             numbers = found
         if not numbers:
             questions = await show_list(dispatcher, tracker.sender_id, buttons=[])
             if not questions:
                 return []
-            dispatcher.utter_message(text='Which one should I remove? Reply with its number, like "2".')
+            dispatcher.utter_message(text=messages.WHICH_TO_REMOVE)
             return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
         removed, missing = await run_sync(repository.remove_questions, tracker.sender_id, numbers)
-        intro = [f'Removed: "{question["text"]}"' for question in removed]
+        intro = [messages.question_removed(question["text"]) for question in removed]
         if missing:
-            listed = ", ".join(str(number) for number in missing)
-            intro.append(f"There's no question number {listed}.")
+            intro.append(messages.no_such_question(missing))
         await show_list(dispatcher, tracker.sender_id, intro="\n".join(intro))
         return [SlotSet(pending.SLOT, None)]
 
@@ -258,7 +248,7 @@ class ActionEditQuestion(Action):
         by_words = descriptions.read_edit(text)
         if by_words is None:
             await show_list(dispatcher, tracker.sender_id)
-            dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
+            dispatcher.utter_message(text=messages.HOW_TO_EDIT)
             return []
         questions = await run_sync(repository.list_questions, tracker.sender_id)
         found = descriptions.matches(by_words.description, [question["text"] for question in questions])
@@ -268,7 +258,7 @@ class ActionEditQuestion(Action):
             _which_one(dispatcher, questions, found, "edit_question", "change")
             return [SlotSet(pending.SLOT, pending.EDIT_QUESTION), SlotSet("pending_question", by_words.new_text)]
         await _not_found(dispatcher, tracker, by_words.description)
-        dispatcher.utter_message(text='To change one, say e.g. "change 2 to: how long is recovery?"')
+        dispatcher.utter_message(text=messages.HOW_TO_EDIT)
         return []
 
     @staticmethod
@@ -276,7 +266,7 @@ class ActionEditQuestion(Action):
         dispatcher: CollectingDispatcher, tracker: Tracker, number: int, new_text: str
     ) -> list[EventType]:
         edited = await run_sync(repository.edit_question, tracker.sender_id, number, new_text)
-        intro = f"Changed question {number}." if edited else f"There's no question number {number}."
+        intro = messages.question_changed(number) if edited else messages.no_such_question([number])
         await show_list(dispatcher, tracker.sender_id, intro=intro)
         return [SlotSet(pending.SLOT, None), SlotSet("pending_question", None)]
 
@@ -290,10 +280,10 @@ class ActionClearQuestions(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         questions = await run_sync(repository.list_questions, tracker.sender_id)
         if not questions:
-            dispatcher.utter_message(text="Your list is already empty.")
+            dispatcher.utter_message(text=messages.LIST_ALREADY_EMPTY)
             return []
         dispatcher.utter_message(
-            text=f"Delete all {len(questions)} saved questions? This can't be undone.",
+            text=messages.delete_all_questions(len(questions)),
             buttons=messages.CLEAR_CONFIRM_BUTTONS,
         )
         return [SlotSet(pending.SLOT, pending.CLEAR_QUESTIONS)]

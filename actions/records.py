@@ -34,9 +34,7 @@ class ActionStartRecords(Action):
         # assessment with a named condition, the form does not ask what the person just said.
         named = records_answers.parse_record_types(latest_text(tracker))
         if named:
-            words = [code.replace("_", " ") for code in named]
-            kinds = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-            dispatcher.utter_message(text=f"I've noted the records you named: {kinds}. I won't ask about that again.")
+            dispatcher.utter_message(text=messages.records_noted([code.replace("_", " ") for code in named]))
         # A new request starts blank otherwise: a second letter may go to another clinic.
         fresh = [SlotSet(slot, named if slot == "record_types" and named else None) for slot in RECORDS_SLOTS]
         return [*fresh, *leave_paused(tracker, FORM)]
@@ -57,11 +55,11 @@ class ValidateRecordsForm(AnswerFormValidation):
     def retry_hint(self, slot: str) -> str:
         if slot == "provider":
             return records.PROVIDER_HINT
-        return "Could you say it another way? You can also tap a button."
+        return messages.RECORDS_RETRY_HINT
 
     def not_answered(self, slot: str, text: str, intent: str | None) -> str:
         if records_answers.is_not_sure(text, intent):  # only the clinic cannot be left open
-            return "That's OK, but the letter has to go to the place that has your records. " + records.PROVIDER_HINT
+            return messages.provider_still_needed(records.PROVIDER_HINT)
         return super().not_answered(slot, text, intent)
 
 
@@ -77,21 +75,12 @@ class ActionRecordsRequest(Action):
             fields[skippable] = records.unskipped(fields[skippable])
         letter = letters.records_request_letter(today=date.today(), **fields)
         await run_sync(repository.create_records_request, tracker.sender_id, letter=letter, **fields)
-        dispatcher.utter_message(text="Here is your letter. Copy it, sign it, and send it to the records office:")
+        dispatcher.utter_message(text=messages.LETTER_INTRO)
         dispatcher.utter_message(text=letter)
         relation = tracker.get_slot("relation")
         if relation:
             dispatcher.utter_message(text=letters.caregiver_note(relation))
-        dispatcher.utter_message(
-            text=(
-                'I\'ve saved it. They must respond within 30 days. Ask me "any news on my records?" '
-                "later and I'll tell you what to do next."
-            ),
-            buttons=[
-                {"title": "Prepare my questions", "payload": "/suggest_questions"},
-                {"title": "Back to menu", "payload": "/help"},
-            ],
-        )
+        dispatcher.utter_message(text=messages.LETTER_SAVED, buttons=messages.AFTER_LETTER_BUTTONS)
         waiting = other_form_waiting(tracker, FORM)
         if waiting:
             dispatcher.utter_message(text=waiting)
@@ -105,15 +94,10 @@ class ActionRecordsStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requests = await run_sync(repository.list_records_requests, tracker.sender_id)
         if not requests:
-            dispatcher.utter_message(
-                text="You don't have a records request with me yet. Want to write one now?",
-                buttons=[WRITE_REQUEST_BUTTON],
-            )
+            dispatcher.utter_message(text=messages.NO_RECORDS_REQUEST_YET, buttons=[WRITE_REQUEST_BUTTON])
             return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", WRITE_REQUEST_BUTTON["payload"])]
         for request in requests:
             created = datetime.fromisoformat(request["created_at"]).date()
-            dispatcher.utter_message(
-                text=f"Your request to {request['provider']} ({created:%b %d, %Y}): "
-                + letters.follow_up_advice(created, date.today())
-            )
+            advice = letters.follow_up_advice(created, date.today())
+            dispatcher.utter_message(text=messages.records_request_status(request["provider"], created, advice))
         return []

@@ -34,7 +34,7 @@ from actions.common import (
     remember_channel,
 )
 from bot.channels.twilio_rest import TextResult, TwilioOutbound
-from bot.logic import pending, phone_countries, sharing
+from bot.logic import messages, pending, phone_countries, sharing
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, text_quotas
@@ -43,10 +43,6 @@ from bot.understanding.sharing import asks_why, is_not_now, parse_phone_number, 
 
 SMS_CHANNEL = "twilio"
 TEXT_IT_BUTTON = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}
-ASK_NUMBER_PROMPT = (
-    "What mobile number should I text your list to? For example: 415-555-0123. "
-    "I'll use it only for this one text."
-)
 
 SHARE_FORM = "sms_number_form"
 ASK_NUMBER = "ask_number"
@@ -54,24 +50,6 @@ MAX_NUMBER_TRIES = 3
 # Said at the number question, these are answered by their own rules (their actions end the form).
 _ANSWERED_ELSEWHERE = frozenset({"crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"})
 _CANCELS = frozenset({"deny", "stop", "not_sure", "goodbye", "help"})
-
-NO_TEXTS_HERE = (
-    "I can't send text messages from here yet, sorry. You can open the link above on your phone, "
-    "or copy it into a text yourself."
-)
-CANT_TEXT_NUMBER = (
-    "I can't text that number. If it's yours and you once replied STOP to our texts, text START to "
-    "{twilio} to turn them back on, then ask me again. The link above works too."
-)
-TEXT_LIMIT_REACHED = (
-    "I've already texted your list a few times today, so I'll hold off for now. "
-    "The link above works on any phone, and you can forward it."
-)
-WHY_NUMBER = (
-    "I need a mobile number to send the text to. I use it only for this one message and don't keep "
-    "it afterwards."
-)
-NOT_A_NUMBER = 'That doesn\'t look like a US mobile number. Type it like 415-555-0123, or say "not now".'
 
 
 def _links(token: str) -> tuple[str, str]:
@@ -102,17 +80,17 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
     """Read the number back and ask before sending: a typo would text a stranger their health questions."""
     outbound = TwilioOutbound.from_env()
     if outbound is None:
-        dispatcher.utter_message(text=NO_TEXTS_HERE)
+        dispatcher.utter_message(text=messages.NO_TEXTS_HERE)
         return [SlotSet("sms_number", None)]
     settings = LimitSettings.from_env()
     refusal = _country_refusal(number, settings)
     if refusal is None and await _conversation_capped(tracker.sender_id, settings):
-        refusal = TEXT_LIMIT_REACHED
+        refusal = messages.TEXT_LIMIT_REACHED
     # Checked now and again when sending. The reply never says the number opted out (nor that it
     # was texted today): that would tell anyone who types a number that it once texted a medical
     # service.
     if refusal is None and await run_sync(repository.is_sms_opted_out, number):
-        refusal = CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number)
+        refusal = messages.CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number)
     quotas = text_quotas(number, settings, datetime.now(timezone.utc))
     if refusal is None and await run_sync(limits.first_full, quotas):
         refusal = sharing.texts_paused()
@@ -121,9 +99,7 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
         return [SlotSet("sms_number", None)]
     count = len(await run_sync(repository.list_questions, tracker.sender_id))
     dispatcher.utter_message(
-        text=f"Text your {count} question{'s' if count != 1 else ''} to {sharing.display_phone(number)}? "
-        "Standard message rates may apply.",
-        buttons=[{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        text=messages.text_questions_to(count, sharing.display_phone(number)), buttons=messages.SEND_TEXT_BUTTONS
     )
     return [SlotSet("sms_number", number), SlotSet(pending.SLOT, pending.TEXT_QUESTIONS)]
 
@@ -135,16 +111,16 @@ async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Trac
     outbound = TwilioOutbound.from_env()
     questions = await run_sync(repository.list_questions, tracker.sender_id)
     if not number or not questions:
-        dispatcher.utter_message(text='Sorry, I lost track of that. Say "text me my questions" to try again.')
+        dispatcher.utter_message(text=messages.LOST_TRACK_OF_TEXT)
         return done
     page, _ = await _share_link(tracker.sender_id)
     if outbound is None:
-        dispatcher.utter_message(text=f"I can't send text messages from here yet, sorry. Here is your link: {page}")
+        dispatcher.utter_message(text=messages.no_texts_here_link(page))
         return done
     settings = LimitSettings.from_env()
     refusal = _country_refusal(number, settings, page)
     if refusal is None and await _conversation_capped(tracker.sender_id, settings):
-        refusal = TEXT_LIMIT_REACHED
+        refusal = messages.TEXT_LIMIT_REACHED
     quotas = text_quotas(number, settings, datetime.now(timezone.utc))
     if refusal is None and await run_sync(limits.take, quotas) is not None:
         refusal = sharing.texts_paused(page)
@@ -158,16 +134,11 @@ async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Trac
         await run_sync(limits.give_back, quotas)
     if result is TextResult.SENT:
         await run_sync(repository.record_question_text, tracker.sender_id)
-        dispatcher.utter_message(
-            text=f"Sent! Your list is on its way to {sharing.display_phone(number)}. "
-            "The link in the text always shows your latest list."
-        )
+        dispatcher.utter_message(text=messages.text_sent(sharing.display_phone(number)))
     elif result is TextResult.OPTED_OUT:
-        dispatcher.utter_message(text=CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number))
+        dispatcher.utter_message(text=messages.CANT_TEXT_NUMBER.format(twilio=outbound.twilio_number))
     else:
-        dispatcher.utter_message(
-            text=f"Sorry, the text didn't go through. You can open your list here instead: {page}"
-        )
+        dispatcher.utter_message(text=messages.text_failed(page))
     return done
 
 
@@ -183,11 +154,7 @@ class ActionPrintQuestions(Action):
         done: list[EventType] = [SlotSet("print_followup", None)]
         questions = await run_sync(repository.list_questions, tracker.sender_id)
         if not questions:
-            dispatcher.utter_message(
-                text="Your list is empty, so there's nothing to print or send yet. "
-                "Type a question to save it, or let me suggest some.",
-                buttons=[{"title": "Suggest questions", "payload": "/suggest_questions"}],
-            )
+            dispatcher.utter_message(text=messages.NOTHING_TO_SHARE, buttons=messages.SUGGEST_QUESTIONS_BUTTONS)
             return done
         page, pdf = await _share_link(tracker.sender_id)
         if channel_of(tracker) == SMS_CHANNEL:
@@ -201,13 +168,13 @@ class ActionPrintQuestions(Action):
         if not wants_text:
             return done
         if not can_text:
-            dispatcher.utter_message(text=NO_TEXTS_HERE)
+            dispatcher.utter_message(text=messages.NO_TEXTS_HERE)
             return done
         number = parse_phone_number(text)
         if number:  # "text my list to 415-555-0123": no need to ask for it
             return [*done, *await offer_text(dispatcher, tracker, number)]
         if await _conversation_capped(tracker.sender_id, LimitSettings.from_env()):
-            dispatcher.utter_message(text=TEXT_LIMIT_REACHED)
+            dispatcher.utter_message(text=messages.TEXT_LIMIT_REACHED)
             return done
         return [SlotSet("print_followup", ASK_NUMBER), SlotSet("sms_number", None)]
 
@@ -249,12 +216,12 @@ class ValidateSmsNumberForm(Action):
         if intent in _CANCELS or is_not_now(text):
             return cancel
         if asks_why(text) or intent == "explain":
-            dispatcher.utter_message(text=WHY_NUMBER)
+            dispatcher.utter_message(text=messages.WHY_NUMBER)
             return [SlotSet("sms_number", None)]
         if _tries_since_asked(tracker) >= MAX_NUMBER_TRIES:
-            dispatcher.utter_message(text="Let's leave the text for now.")
+            dispatcher.utter_message(text=messages.NO_TEXT_THEN)
             return cancel
-        dispatcher.utter_message(text=NOT_A_NUMBER)
+        dispatcher.utter_message(text=messages.NOT_A_NUMBER)
         return [SlotSet("sms_number", None)]
 
 
@@ -265,7 +232,7 @@ class ActionAskSmsNumber(Action):
         return "action_ask_sms_number"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=ASK_NUMBER_PROMPT, buttons=[{"title": "Not now", "payload": "/deny"}])
+        dispatcher.utter_message(text=messages.ASK_NUMBER_PROMPT, buttons=messages.NOT_NOW_BUTTONS)
         return []
 
 
@@ -280,7 +247,7 @@ class ActionSmsNumberGiven(Action):
         number = tracker.get_slot("sms_number")
         if number:
             return [*done, *await offer_text(dispatcher, tracker, number)]
-        dispatcher.utter_message(text="OK, I won't text it. The link above works on any phone whenever you need it.")
+        dispatcher.utter_message(text=messages.WONT_TEXT)
         if latest_intent(tracker)[0] == "help":
             dispatcher.utter_message(response="utter_menu")
         return done

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SLOT = "pending_confirmation"
+from bot.names import Action, Intent, Slot
+
+SLOT = Slot.PENDING_CONFIRMATION
 
 OFFER = "offer"  # "Want help with your records?": yes presses the offered button (slot pending_offer)
 DID_YOU_MEAN = "did_you_mean"  # the fallback's "Did you mean ...?" buttons
@@ -34,8 +36,8 @@ TEXT_QUESTIONS = "text_questions"  # "Text the list to 555-...?"
 ERASE_DATA = "erase_data"  # "Delete everything I have about you?"
 HANDOFF = "handoff"  # "Would you like me to connect you with a human advocate?"
 
-CONFIRM_ACTION = "action_confirm_pending"
-ADD_QUESTION_ACTION = "action_add_question"
+CONFIRM_ACTION = Action.ACTION_CONFIRM_PENDING
+ADD_QUESTION_ACTION = Action.ACTION_ADD_QUESTION
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,12 @@ KINDS: dict[str, Kind] = {
     QUESTION_TEXT: Kind(
         typed_text=(
             ADD_QUESTION_ACTION,
-            frozenset({"medical_advice", "faq", "inform", "add_question", "explain", "out_of_scope", "nlu_fallback"}),
+            frozenset({Intent.MEDICAL_ADVICE, Intent.FAQ, Intent.INFORM, Intent.ADD_QUESTION, Intent.EXPLAIN,
+                       Intent.OUT_OF_SCOPE, Intent.NLU_FALLBACK}),  # fmt: skip
         )
     ),
     SAVE_SUGGESTIONS: Kind(picks=(ADD_QUESTION_ACTION, CONFIRM_ACTION)),
-    REMOVE_QUESTION: Kind(picks=("action_remove_question", "action_clear_questions")),
+    REMOVE_QUESTION: Kind(picks=(Action.ACTION_REMOVE_QUESTION, Action.ACTION_CLEAR_QUESTIONS)),
     EDIT_QUESTION: Kind(),
     CLEAR_QUESTIONS: Kind(),
     TEXT_QUESTIONS: Kind(ok_is_yes=True),

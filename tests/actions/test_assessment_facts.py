@@ -11,8 +11,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionStartAssessment, ValidateAssessmentForm
-from actions.forms import CARRY_ON, NOT_UNDERSTOOD
 from actions.records import ValidateRecordsForm
+from bot.logic.messages import CARRY_ON, NOT_UNDERSTOOD
 from bot.persistence import repository
 from tests.actions.conftest import make_tracker, slot_events, texts
 

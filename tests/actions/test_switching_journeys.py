@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssessmentResult, ActionStartAssessment, ValidateAssessmentForm
+from actions.common import pause_active_form
 from actions.records import ActionRecordsRequest, ActionStartRecords, ValidateRecordsForm
 from tests.actions.conftest import make_tracker, slot_events, texts
 
@@ -115,3 +116,34 @@ async def test_a_paused_assessment_keeps_its_answers(domain: dict) -> None:
 
     assert "urgency" not in slot_events(events)
     assert slot_events(events)["paused_form"] is None
+
+
+async def test_paused_forms_are_a_stack_the_latest_continued_first(domain: dict) -> None:
+    """Assessment paused for the letter, the letter paused for a person: both wait, the letter on top."""
+    in_letter = make_tracker(
+        "I want to talk to someone", "human_handoff", slots={"paused_form": "assessment_form", "condition": "lupus"},
+        active_loop="records_form",
+    )  # fmt: skip
+    paused = slot_events(pause_active_form(in_letter))
+    assert paused["paused_form"] == "records_form" and paused["paused_below"] == ["assessment_form"]
+
+    # "continue" brings the letter back (the rule reads paused_form); finishing it leaves the assessment.
+    answers = {
+        **paused, "provider": "Mercy", "record_types": ["pathology"], "date_range": "All dates",
+        "record_format": "electronic", "delivery": "mail", "patient_name": "skip", "date_of_birth": "skip",
+    }  # fmt: skip
+    dispatcher, events = await run(ActionRecordsRequest(), make_tracker("skip", slots=answers), domain)
+
+    assert slot_events(events) == {"paused_form": "assessment_form", "paused_below": []}
+    assert "We were in the middle of the second-opinion questions." in texts(dispatcher)
+
+
+async def test_pausing_the_form_already_on_top_does_not_stack_it_twice(domain: dict) -> None:
+    again = make_tracker(
+        "stop", "stop", slots={"paused_form": "assessment_form", "paused_below": ["records_form"]},
+        active_loop="assessment_form",
+    )  # fmt: skip
+
+    paused = slot_events(pause_active_form(again))
+
+    assert paused["paused_form"] == "assessment_form" and paused["paused_below"] == ["records_form"]
