@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.persistence import tracker_events
 from bot.persistence.db import session_scope
 from bot.persistence.models import Handoff, HandoffMessage, utcnow
 from bot.persistence.people import iso, reader, reader_by_hash, readers_by_hash, writer, writer_by_hash
-from bot.persistence.tracker_events import RASA_EVENTS_TABLE, open_event
+from bot.persistence.tracker_events import open_event
 from bot.security.crypto import PersonCipher
 
 TABLE = Handoff.__tablename__
@@ -162,17 +163,8 @@ def _tracker_rows(session: Session, handoff: Handoff) -> list[Any]:
     Rasa creates that table on its first conversation, so until then there is simply nothing to read.
     A closed handoff ends at ``closed_at``: later turns belong to the bot, not to this handoff.
     """
-    if not inspect(session.connection()).has_table(RASA_EVENTS_TABLE):
-        return []
-    query = (
-        f"SELECT type_name, timestamp, data FROM {RASA_EVENTS_TABLE} "
-        "WHERE sender_id = :sender_id AND type_name IN ('user', 'bot') AND timestamp >= :since"
-    )
-    params: dict[str, Any] = {"sender_id": handoff.sender_id, "since": _epoch(handoff.created_at)}
-    if handoff.closed_at is not None:
-        query += " AND timestamp <= :until"
-        params["until"] = _epoch(handoff.closed_at)
-    return list(session.execute(text(query + " ORDER BY timestamp, id"), params))
+    until = _epoch(handoff.closed_at) if handoff.closed_at is not None else None
+    return tracker_events.messages_between(session, handoff.sender_id, _epoch(handoff.created_at), until)
 
 
 def _pop_stored(stored: dict[int, _Message], metadata: dict[str, Any], author: str, text_: str) -> None:

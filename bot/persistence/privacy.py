@@ -13,9 +13,10 @@ destroyed and is dropped unread when its turn comes (``bot.persistence.inbox``).
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, inspect, select, text
+from sqlalchemy import delete, func, select
 
-from bot.persistence.db import get_engine, session_scope, truncate_wal
+from bot.persistence import tracker_events
+from bot.persistence.db import session_scope, truncate_wal
 from bot.persistence.models import (
     Assessment,
     Conversation,
@@ -58,10 +59,9 @@ def erase_person(sender_id: str) -> dict[str, int]:
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(handoff_ids)))
         for model in PERSON_MODELS:
             counts[model.__tablename__] = session.execute(delete(model).where(model.sender_id == person)).rowcount
-        if inspect(get_engine()).has_table(RASA_EVENTS_TABLE):
-            counts[RASA_EVENTS_TABLE] = session.execute(
-                text(f"DELETE FROM {RASA_EVENTS_TABLE} WHERE sender_id = :sender_id"), {"sender_id": person}
-            ).rowcount
+        deleted = tracker_events.delete_rows(session, person)
+        if deleted is not None:
+            counts[RASA_EVENTS_TABLE] = deleted
     destroy_key(sender_id)
     truncate_wal()
     return counts
@@ -76,10 +76,9 @@ def count_person_rows(sender_id: str) -> dict[str, int]:
             counts[model.__tablename__] = session.scalar(
                 select(func.count()).select_from(model).where(model.sender_id == person)
             )
-        if inspect(get_engine()).has_table(RASA_EVENTS_TABLE):
-            counts[RASA_EVENTS_TABLE] = session.scalar(
-                text(f"SELECT COUNT(*) FROM {RASA_EVENTS_TABLE} WHERE sender_id = :sender_id"), {"sender_id": person}
-            )
+        stored = tracker_events.count_rows(session, person)
+        if stored is not None:
+            counts[RASA_EVENTS_TABLE] = stored
     return counts
 
 
