@@ -21,7 +21,7 @@ A bare "ok" is the same kind of reply: said right after "Want help requesting yo
 FallbackClassifier then asks to rephrase). It never confirms an erase or clearing the list: those
 need a yes the classifier is sure of, or the button.
 
-After "what's the question? Type it and I'll save it." (`QUESTION_TEXT`) the next message is the
+After "what's the question? Type it and I'll save it." (`pending.QUESTION_TEXT`) the next message is the
 question, whatever the classifier makes of it: "does tamoxifen cause hot flashes" is a medical
 question (and "what is a PET scan" an FAQ) to the classifier, but here it is what to save. Only the
 intents a question lands on are taken (`Kind.typed_text`): a "no", "talk to a person", "show my
@@ -53,7 +53,6 @@ from bot.understanding import numbers, replies
 
 PENDING_SLOT = pending.SLOT
 CONFIRM_ACTION = pending.CONFIRM_ACTION
-QUESTION_TEXT = pending.QUESTION_TEXT
 
 
 def choice_opened_last_turn(tracker: DialogueStateTracker) -> str | None:
