@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, save_questions
+from actions.common import NamedAction, latest_text, save_questions
 from bot.logic import advice, pending
+from bot.names import Action, Slot
 
 SAVE_BUTTONS = [
     {"title": "Yes, save it", "payload": "/affirm"},
@@ -16,11 +17,10 @@ SAVE_BUTTONS = [
 ]
 
 
-class ActionNoMedicalAdvice(Action):
+class ActionNoMedicalAdvice(NamedAction):
     """A health question: why the bot can't answer, who can, and the question saved in their words."""
 
-    def name(self) -> str:
-        return "action_no_medical_advice"
+    NAME = Action.ACTION_NO_MEDICAL_ADVICE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
@@ -34,4 +34,4 @@ class ActionNoMedicalAdvice(Action):
             await save_questions(dispatcher, tracker.sender_id, [question], in_form=True)
             return []
         dispatcher.utter_message(text=advice.SAVE_OFFER.format(question=question), buttons=SAVE_BUTTONS)
-        return [SlotSet("pending_question", question), SlotSet(pending.SLOT, pending.SAVE_QUESTION)]
+        return [SlotSet(Slot.PENDING_QUESTION, question), SlotSet(pending.SLOT, pending.SAVE_QUESTION)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    NamedAction,
     case_slots_from_message,
     entity_value,
     latest_text,
@@ -21,13 +22,23 @@ from actions.common import (
 )
 from actions.forms import AnswerFormValidation
 from bot.logic import assessment, messages, recommendation, vocabulary
+from bot.names import Action, Form, Slot
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding.facts import facts_in_text
 from bot.understanding.form_answers import parse_answer
 
-FORM = "assessment_form"
-ANSWER_SLOTS = ("urgency", "diagnosis_certainty", "rare_condition", "not_improving", "insurer_requires", "confidence")
+# The form's questions in the order it asks them, each with the action that asks it.
+QUESTIONS = {
+    Slot.CONDITION: Action.ACTION_ASK_CONDITION,
+    Slot.TREATMENT: Action.ACTION_ASK_TREATMENT,
+    Slot.URGENCY: Action.ACTION_ASK_URGENCY,
+    Slot.DIAGNOSIS_CERTAINTY: Action.ACTION_ASK_DIAGNOSIS_CERTAINTY,
+    Slot.RARE_CONDITION: Action.ACTION_ASK_RARE_CONDITION,
+    Slot.NOT_IMPROVING: Action.ACTION_ASK_NOT_IMPROVING,
+    Slot.INSURER_REQUIRES: Action.ACTION_ASK_INSURER_REQUIRES,
+    Slot.CONFIDENCE: Action.ACTION_ASK_CONFIDENCE,
+}
 NEXT_STEP_BUTTONS = [
     {"title": "How to ask my doctor", "payload": "/ask_doctor"},
     {"title": "Get my records", "payload": "/request_records"},
@@ -47,25 +58,28 @@ def answers_in_message(tracker: Tracker) -> dict[str, Any]:
 
 def noted_words(facts: dict[str, Any]) -> str:
     """ "breast cancer, mastectomy, and that treatment starts in 1 to 4 weeks": what was noted."""
-    names = [facts[k] for k in ("condition", "treatment") if facts.get(k)]
+    names = [facts[k] for k in (Slot.CONDITION, Slot.TREATMENT) if facts.get(k)]
     return assessment.join_words(names + assessment.fact_words(facts))
 
 
-class ActionStartAssessment(Action):
-    def name(self) -> str:
-        return "action_start_assessment"
+class ActionStartAssessment(NamedAction):
+    NAME = Action.ACTION_START_ASSESSMENT
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
         facts = answers_in_message(tracker)
         await remember_case_facts(tracker, facts)
-        relation = tracker.get_slot("relation")
+        relation = tracker.get_slot(Slot.RELATION)
         dispatcher.utter_message(
             text=messages.assessment_intro(vocabulary.relation_display(relation) if relation else None)
         )
         if facts:
             dispatcher.utter_message(text=messages.facts_noted(noted_words(facts)))
-        return [*fresh_start(tracker), *(SlotSet(k, v) for k, v in facts.items()), *leave_paused(tracker, FORM)]
+        return [
+            *fresh_start(tracker),
+            *(SlotSet(k, v) for k, v in facts.items()),
+            *leave_paused(tracker, Form.ASSESSMENT_FORM),
+        ]
 
 
 def fresh_start(tracker: Tracker) -> list[EventType]:
@@ -74,17 +88,16 @@ def fresh_start(tracker: Tracker) -> list[EventType]:
     Without this a second assessment (for another family member, or after the plan changed)
     would skip every question and repeat the old result.
     """
-    if tracker.get_slot("recommendation") is None or FORM in paused_forms(tracker):
+    if tracker.get_slot(Slot.RECOMMENDATION) is None or Form.ASSESSMENT_FORM in paused_forms(tracker):
         return []
-    return [SlotSet(slot, None) for slot in ("condition", "treatment", *ANSWER_SLOTS, "recommendation")]
+    return [SlotSet(slot, None) for slot in (*QUESTIONS, Slot.RECOMMENDATION)]
 
 
 class ValidateAssessmentForm(AnswerFormValidation):
-    def name(self) -> str:
-        return "validate_assessment_form"
+    NAME = Action.VALIDATE_ASSESSMENT_FORM
 
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
-        if slot in ("condition", "treatment"):
+        if slot in (Slot.CONDITION, Slot.TREATMENT):
             named = entity_value(tracker, slot)
             if named:
                 return named
@@ -93,10 +106,10 @@ class ValidateAssessmentForm(AnswerFormValidation):
         return parse_answer(slot, text, intent)
 
     def extra_slots(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
-        if slot == "condition":
-            mention = vocabulary.lookup("condition", value)
+        if slot == Slot.CONDITION:
+            mention = vocabulary.lookup(Slot.CONDITION, value)
             if mention is not None and mention.category == "rare":
-                return {"rare_condition": "yes"}
+                return {Slot.RARE_CONDITION: "yes"}
         return {}
 
     def unasked_answers(self, slot: str, tracker: Tracker) -> dict[str, Any]:
@@ -108,14 +121,14 @@ class ValidateAssessmentForm(AnswerFormValidation):
     async def validate_condition(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        await remember_case_facts(tracker, {"condition": value})
-        return {"condition": value}
+        await remember_case_facts(tracker, {Slot.CONDITION: value})
+        return {Slot.CONDITION: value}
 
     async def validate_treatment(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        await remember_case_facts(tracker, {"treatment": value})
-        return {"treatment": value}
+        await remember_case_facts(tracker, {Slot.TREATMENT: value})
+        return {Slot.TREATMENT: value}
 
 
 def _answers_something_else(slot: str, text: str) -> bool:
@@ -125,18 +138,17 @@ def _answers_something_else(slot: str, text: str) -> bool:
     become the diagnosis. "It's a rare one called Kikuchi" still is one: rarity describes it.
     """
     facts = set(facts_in_text(text))
-    return bool(facts - {"rare_condition"} if slot == "condition" else facts)
+    return bool(facts - {Slot.RARE_CONDITION} if slot == Slot.CONDITION else facts)
 
 
-def _ask_action(slot: str) -> type:
+def _ask_action(slot: str, action_name: str) -> type:
     """One `action_ask_<slot>` per question: prompts and buttons come from bot.logic.assessment."""
 
-    class AskAssessmentQuestion(Action):
-        def name(self) -> str:
-            return f"action_ask_{slot}"
+    class AskAssessmentQuestion(NamedAction):
+        NAME = action_name
 
         async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-            text, buttons = assessment.question(slot, relation=tracker.get_slot("relation"))
+            text, buttons = assessment.question(slot, relation=tracker.get_slot(Slot.RELATION))
             dispatcher.utter_message(text=text, buttons=buttons)
             return []
 
@@ -144,17 +156,16 @@ def _ask_action(slot: str) -> type:
     return AskAssessmentQuestion
 
 
-ASK_ACTIONS = [_ask_action(slot) for slot in ("condition", "treatment", *ANSWER_SLOTS)]
+ASK_ACTIONS = [_ask_action(slot, action_name) for slot, action_name in QUESTIONS.items()]
 
 
-class ActionAssessmentResult(Action):
+class ActionAssessmentResult(NamedAction):
     """Computes, explains and stores the recommendation once the form is complete."""
 
-    def name(self) -> str:
-        return "action_assessment_result"
+    NAME = Action.ACTION_ASSESSMENT_RESULT
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        answers: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in ("condition", "treatment", *ANSWER_SLOTS)}
+        answers: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         result = recommendation.recommend(answers)
         await run_sync(repository.save_assessment, tracker.sender_id, answers, result.level, list(result.reasons))
         await remember_channel(tracker)
@@ -162,11 +173,11 @@ class ActionAssessmentResult(Action):
             dispatcher.utter_message(text=result.emergency_note)
         dispatcher.utter_message(
             text=recommendation.recommendation_message(
-                result, answers.get("condition"), answers.get("treatment"), relation=tracker.get_slot("relation")
+                result, answers[Slot.CONDITION], answers[Slot.TREATMENT], relation=tracker.get_slot(Slot.RELATION)
             )
         )
-        waiting = other_form_waiting(tracker, FORM)
+        waiting = other_form_waiting(tracker, Form.ASSESSMENT_FORM)
         if waiting:
             dispatcher.utter_message(text=waiting)
         dispatcher.utter_message(text=messages.WHAT_NEXT, buttons=NEXT_STEP_BUTTONS)
-        return [SlotSet("recommendation", result.level), *leave_paused(tracker, FORM)]
+        return [SlotSet(Slot.RECOMMENDATION, result.level), *leave_paused(tracker, Form.ASSESSMENT_FORM)]

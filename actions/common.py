@@ -1,19 +1,26 @@
 """The kit the journey modules share, so that a journey imports only this and ``bot/``.
 
-What more than one journey needs lives here: reading the latest message and its intent, the
-channel and the case facts named in passing, the open question (``fresh_pending``), pausing a
-form, the notice that a hand-off is already open, and saving questions (``save_questions``: the
-one place a conversation saves to the notebook, with the one reply that says so).
+What more than one journey needs lives here: how every action is named (``Named``, and the base
+``NamedAction``: the name is a constant of ``bot.names``), reading the latest message and its
+intent, the channel and the case facts named in passing (``note_case``), the open question
+(``fresh_pending``), pausing a form, the notice that a hand-off is already open, and saving
+questions (``save_questions``: the one place a conversation saves to the notebook, with the one
+reply that says so).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.interruptions import ANSWERED_BY_OWN_RULE as ANSWERED_BY_OWN_RULE
 
 # What may interrupt a form, and what then happens to it, is one table (actions/interruptions.py);
 # `FORMS` and `INTERRUPT_CONFIDENCE` are re-exported for the journey modules that use them.
@@ -22,9 +29,37 @@ from actions.interruptions import FORMS as FORMS
 from actions.interruptions import INTERRUPT_CONFIDENCE as INTERRUPT_CONFIDENCE
 from bot.advocates.availability import handoff_expectation
 from bot.logic import advice, messages, pending, vocabulary
+from bot.names import Form, Rasa, Slot
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import payloads
+
+
+class Named:
+    """An action whose name is its class's ``NAME``, a constant of ``bot.names.Action``.
+
+    Rasa calls an action by the string ``name()`` returns; declaring it as the names table's
+    constant (``NAME = Action.ACTION_GREET``) is all an action has to say about it, and a
+    misspelling fails at import instead of leaving the action unreachable. A mixin, so the form
+    validations (``actions.forms``) are named the same way as the plain actions.
+    """
+
+    NAME: ClassVar[str]
+
+    def name(self) -> str:
+        return self.NAME
+
+
+class NamedAction(Named, Action, ABC):
+    """The base of the plain custom actions (form validations: ``actions.forms``).
+
+    Abstract, so the action server's scan of the package (every subclass of rasa-sdk's ``Action``
+    that is not abstract) serves its subclasses, not this base, which has no name.
+    """
+
+    @abstractmethod
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """The action's turn: what it says through ``dispatcher`` and the events it returns."""
 
 
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
@@ -79,8 +114,8 @@ async def remember_channel(tracker: Tracker) -> None:
 def clear_pending() -> list[dict[str, Any]]:
     return [
         SlotSet(pending.SLOT, None),
-        SlotSet("pending_question", None),
-        SlotSet("pending_offer", None),
+        SlotSet(Slot.PENDING_QUESTION, None),
+        SlotSet(Slot.PENDING_OFFER, None),
     ]
 
 
@@ -116,7 +151,7 @@ def press(payload: str, tracker: Tracker) -> list[EventType]:
         "entities": [{"entity": name, "value": value} for name, value in entities.items()],
     }
     channel = tracker.get_latest_input_channel()
-    return [ActionExecuted("action_listen"), UserUttered(payload, parse_data, input_channel=channel)]
+    return [ActionExecuted(Rasa.ACTION_LISTEN), UserUttered(payload, parse_data, input_channel=channel)]
 
 
 def leave_paused(tracker: Tracker, form: str) -> list[EventType]:
@@ -143,23 +178,26 @@ def other_form_waiting(tracker: Tracker, form: str) -> str | None:
 
 
 def case_slots_from_message(tracker: Tracker) -> dict[str, Any]:
-    """Condition and treatment the person just named, so the form never asks for them again."""
+    """Condition and treatment the person just named, so the form never asks for them again.
+
+    The entities are named like the slots they fill (docs/DESIGN.md, Entities).
+    """
     facts: dict[str, Any] = {}
-    for entity in ("condition", "treatment"):
+    for entity in (Slot.CONDITION, Slot.TREATMENT):
         value = entity_value(tracker, entity)
         if value:
             facts[entity] = value
-            if entity == "condition":
-                mention = vocabulary.lookup("condition", value)
+            if entity == Slot.CONDITION:
+                mention = vocabulary.lookup(Slot.CONDITION, value)
                 if mention is not None and mention.category == "rare":
-                    facts["rare_condition"] = "yes"
+                    facts[Slot.RARE_CONDITION] = "yes"
     return facts
 
 
 async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
     """Store condition/treatment (canonical, with category) on the person's case row."""
     stored: dict[str, str | None] = {}
-    for entity in ("condition", "treatment"):
+    for entity in (Slot.CONDITION, Slot.TREATMENT):
         value = facts.get(entity)
         if value and value != "not_sure":
             mention = vocabulary.lookup(entity, value)
@@ -169,16 +207,44 @@ async def remember_case_facts(tracker: Tracker, facts: dict[str, Any]) -> None:
         await run_sync(repository.record_case, tracker.sender_id, tracker.get_latest_input_channel(), **stored)
 
 
+@dataclass(frozen=True)
+class Case:
+    """The case a journey tailors its words to: condition and treatment, and what just named them."""
+
+    condition: str | None
+    treatment: str | None
+    named: dict[str, Any]  # the case slots this message filled (`case_slots_from_message`)
+
+    def slot_events(self) -> list[EventType]:
+        """Keep what the message named, so the assessment never asks for it again."""
+        return [SlotSet(slot, value) for slot, value in self.named.items()]
+
+
+async def note_case(tracker: Tracker) -> Case:
+    """The case facts this message names, stored on the case row, over what was known before.
+
+    "How do I ask my oncologist about the mastectomy?" names the treatment: the scripts and the
+    suggested questions use it now, and the case row and the slots keep it for later.
+    """
+    named = case_slots_from_message(tracker)
+    await remember_case_facts(tracker, named)
+    return Case(
+        condition=named.get(Slot.CONDITION) or tracker.get_slot(Slot.CONDITION),
+        treatment=named.get(Slot.TREATMENT) or tracker.get_slot(Slot.TREATMENT),
+        named=named,
+    )
+
+
 def pause_active_form(tracker: Tracker) -> list[EventType]:
     """Stop a running form but remember it, so "continue" can pick up where they were."""
     form = tracker.active_loop.get("name") if tracker.active_loop else None
-    if form == "sms_number_form":
+    if form == Form.SMS_NUMBER_FORM:
         # A one-question detour, not worth resuming: ended, and the number forgotten.
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("sms_number", None),
-                SlotSet("print_followup", None)]  # fmt: skip
+        return [ActiveLoop(None), SlotSet(Rasa.REQUESTED_SLOT, None), SlotSet(Slot.SMS_NUMBER, None),
+                SlotSet(Slot.PRINT_FOLLOWUP, None)]  # fmt: skip
     if form not in FORMS:
         return []
-    return [ActiveLoop(None), SlotSet("requested_slot", None), *_paused_forms_events([form, *paused_forms(tracker)])]
+    return [ActiveLoop(None), SlotSet(Rasa.REQUESTED_SLOT, None), *_paused_forms_events([form, *paused_forms(tracker)])]
 
 
 def paused_forms(tracker: Tracker) -> list[str]:
@@ -187,13 +253,13 @@ def paused_forms(tracker: Tracker) -> list[str]:
     A stack, not one slot: the assessment paused for the records letter, then the letter paused
     for a person, must both still be there, the letter first, then the assessment.
     """
-    stack = [tracker.get_slot("paused_form"), *(tracker.get_slot("paused_below") or [])]
+    stack = [tracker.get_slot(Slot.PAUSED_FORM), *(tracker.get_slot(Slot.PAUSED_BELOW) or [])]
     return list(dict.fromkeys(form for form in stack if form in FORMS))
 
 
 def _paused_forms_events(stack: list[str]) -> list[EventType]:
     stack = list(dict.fromkeys(stack))
-    return [SlotSet("paused_form", stack[0] if stack else None), SlotSet("paused_below", stack[1:])]
+    return [SlotSet(Slot.PAUSED_FORM, stack[0] if stack else None), SlotSet(Slot.PAUSED_BELOW, stack[1:])]
 
 
 async def tell_handoff_already_open(dispatcher: CollectingDispatcher) -> None:

@@ -11,31 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import notebook
-from actions.common import clear_pending, fresh_pending, press
+from actions.common import NamedAction, clear_pending, fresh_pending, press
 from actions.handoff import start_handoff
 from actions.sharing import send_questions_by_text
 from bot.logic import messages, pending
-from bot.rasa_ext import ERASE_ACTION_NAME
+from bot.names import Action, Slot
 
 Answer = Callable[[CollectingDispatcher, Tracker], Awaitable[list[EventType]]]
 
 
 async def _press_offered(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """"Want help requesting your records?" - "sure": as if the offered button was pressed."""
-    offered = tracker.get_slot("pending_offer")
+    offered = tracker.get_slot(Slot.PENDING_OFFER)
     if not offered:
         return await _nothing_to_confirm(dispatcher, tracker)
     return [*clear_pending(), *press(offered, tracker)]
 
 
 async def _erase(_dispatcher: CollectingDispatcher, _tracker: Tracker) -> list[EventType]:
-    return [*clear_pending(), FollowupAction(ERASE_ACTION_NAME)]
+    return [*clear_pending(), FollowupAction(Action.ACTION_ERASE_DATA)]
 
 
 async def _connect(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -82,22 +82,20 @@ ANSWERS: dict[str, tuple[Answer, Answer]] = {
 }
 
 
-class ActionConfirmPending(Action):
-    def name(self) -> str:
-        return "action_confirm_pending"
+class ActionConfirmPending(NamedAction):
+    NAME = Action.ACTION_CONFIRM_PENDING
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         yes, _ = ANSWERS.get(fresh_pending(tracker) or "", (_nothing_to_confirm, _OK))
         return await yes(dispatcher, tracker)
 
 
-class ActionDeclinePending(Action):
-    def name(self) -> str:
-        return "action_decline_pending"
+class ActionDeclinePending(NamedAction):
+    NAME = Action.ACTION_DECLINE_PENDING
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         _, no = ANSWERS.get(fresh_pending(tracker) or "", (_nothing_to_confirm, _OK))
         await no(dispatcher, tracker)
         dispatcher.utter_message(response="utter_menu")
         # The number typed for a text is forgotten as soon as it is not needed.
-        return [*clear_pending(), SlotSet("suggested_questions", None), SlotSet("sms_number", None)]
+        return [*clear_pending(), SlotSet(Slot.SUGGESTED_QUESTIONS, None), SlotSet(Slot.SMS_NUMBER, None)]

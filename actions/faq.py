@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import NamedAction
 from bot.logic import messages, pending
-
-RETRIEVAL_INTENT = "faq"
+from bot.names import Action, Intent, Slot
 
 
 def faq_answer(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
     """The domain's `utter_faq/<name>` (text and buttons) for the FAQ the selector chose, if any."""
     message = tracker.latest_message
-    selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    selector = (message.get("response_selector") or {}).get(Intent.FAQ) or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     key = key or (message.get("intent") or {}).get("full_retrieval_intent_name")
     if not key:
@@ -34,25 +34,23 @@ def faq_answer(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
     return variants[0] if variants else None
 
 
-class ActionFaqOffer(Action):
+class ActionFaqOffer(NamedAction):
     """Runs right after `utter_faq`: the answer's first button is what a typed "yes" will do."""
 
-    def name(self) -> str:
-        return "action_faq_offer"
+    NAME = Action.ACTION_FAQ_OFFER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         answer = faq_answer(tracker, domain)
         buttons = (answer or {}).get("buttons") or []
         if not buttons:
             return []
-        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", buttons[0]["payload"])]
+        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, buttons[0]["payload"])]
 
 
-class ActionFaqInForm(Action):
+class ActionFaqInForm(NamedAction):
     """The answer alone, in the middle of a form; the form then asks its question again."""
 
-    def name(self) -> str:
-        return "action_faq_in_form"
+    NAME = Action.ACTION_FAQ_IN_FORM
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         answer = faq_answer(tracker, domain)

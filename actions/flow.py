@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import clear_pending, entity_value, latest_text, pause_active_form, press
+from actions.common import NamedAction, clear_pending, entity_value, latest_text, pause_active_form, press
 from actions.handoff import REASON_BY_INTENT, start_handoff
 from actions.interruptions import FORM_TOPICS
 from bot.logic import assessment, fallback, messages, pending, records
+from bot.names import Action, Intent, Rasa, Slot
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import frustration, numbers, replies
 
 
-class ActionExplain(Action):
+class ActionExplain(NamedAction):
     """Says why the current question matters, then the form asks it again."""
 
-    def name(self) -> str:
-        return "action_explain"
+    NAME = Action.ACTION_EXPLAIN
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slot = tracker.get_slot("requested_slot")
+        slot = tracker.get_slot(Rasa.REQUESTED_SLOT)
         if slot in records.EXPLANATIONS:
             dispatcher.utter_message(text=records.EXPLANATIONS[slot])
         elif slot:
@@ -36,9 +36,8 @@ class ActionExplain(Action):
         return []
 
 
-class ActionPauseForm(Action):
-    def name(self) -> str:
-        return "action_pause_form"
+class ActionPauseForm(NamedAction):
+    NAME = Action.ACTION_PAUSE_FORM
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
@@ -77,12 +76,12 @@ def _missed_just_before(tracker: Tracker) -> bool:
         return False
     previous = events[users[-2]]
     intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
-    if intent == fallback.FALLBACK_INTENT:
+    if intent == Intent.NLU_FALLBACK:
         return True
-    return intent == "deny" and fallback.is_did_you_mean(_bot_buttons_before(events, users[-2]))
+    return intent == Intent.DENY and fallback.is_did_you_mean(_bot_buttons_before(events, users[-2]))
 
 
-class ActionFallback(Action):
+class ActionFallback(NamedAction):
     """Unsure means ask: "Did you mean ...?" with the likely readings, and a person after two misses.
 
     The first miss offers the two best readings of the message as buttons (bot/logic/fallback.py),
@@ -94,8 +93,7 @@ class ActionFallback(Action):
     covers: the same kind "put it another way".
     """
 
-    def name(self) -> str:
-        return "action_fallback"
+    NAME = Action.ACTION_FALLBACK
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
@@ -112,7 +110,7 @@ class ActionFallback(Action):
         fed_up = frustration.asks_for_a_person(text) or frustration.is_fed_up(text)
         second_miss = _missed_just_before(tracker)
         found = []
-        if message.get("intent", {}).get("name") == fallback.FALLBACK_INTENT and not (fed_up or second_miss):
+        if message.get("intent", {}).get("name") == Intent.NLU_FALLBACK and not (fed_up or second_miss):
             found = fallback.readings(ranking, message.get("response_selector"))
         # Every miss is kept, de-identified and sealed, for advocates to label (the console's "Not
         # understood" page): what people write that the bot cannot read is the training data it lacks.
@@ -120,7 +118,7 @@ class ActionFallback(Action):
         kind = "did_you_mean" if found else "fallback"
         await run_sync(repository.record_unclear_message, tracker.sender_id, text, kind, readings)
         if fed_up:  # not understood and fed up, or asking for a human: a person now, not a quiz
-            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
+            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT[Intent.HUMAN_HANDOFF])
         if second_miss:
             return await start_handoff(dispatcher, tracker, reason=messages.FALLBACK_HANDOFF_REASON)
         at_risk = fallback.safety_is_plausible(ranking)
@@ -131,11 +129,11 @@ class ActionFallback(Action):
         question, buttons = fallback.did_you_mean(found, at_risk)
         dispatcher.utter_message(text=question, buttons=buttons)
         if len(found) == 1:  # a typed "yes" takes the one reading, as if its button was pressed
-            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", found[0].payload)]
-        return [SlotSet(pending.SLOT, pending.DID_YOU_MEAN), SlotSet("pending_offer", None)]
+            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, found[0].payload)]
+        return [SlotSet(pending.SLOT, pending.DID_YOU_MEAN), SlotSet(Slot.PENDING_OFFER, None)]
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(NamedAction):
     """The FAQ answer a "Did you mean" button names (`/faq{"faq_answer":"how_long_wait"}`).
 
     Rasa 3.6 takes no `/faq/<name>` payload, and a bare `/faq` lets the ResponseSelector guess from
@@ -143,8 +141,7 @@ class ActionAnswerFaq(Action):
     its offer open for a typed "yes" as after any FAQ answer (actions/faq.py).
     """
 
-    def name(self) -> str:
-        return "action_answer_faq"
+    NAME = Action.ACTION_ANSWER_FAQ
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         key = entity_value(tracker, fallback.FAQ_ANSWER_ENTITY)
@@ -156,4 +153,4 @@ class ActionAnswerFaq(Action):
         buttons = variants[0].get("buttons") or []
         if not buttons:
             return []
-        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", buttons[0]["payload"])]
+        return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, buttons[0]["payload"])]

@@ -21,13 +21,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import asks_instead_of_answering, entity_value, is_interruption, latest_intent, latest_text
+from actions.common import (
+    Named,
+    asks_instead_of_answering,
+    entity_value,
+    is_interruption,
+    latest_intent,
+    latest_text,
+)
 from bot.logic import messages
+from bot.names import Rasa
 from bot.understanding import replies
 
 
-class AnswerFormValidation(FormValidationAction):
-    """Fills the requested slot from a button payload, an entity or the person's own words."""
+class AnswerFormValidation(Named, FormValidationAction):
+    """Fills the requested slot from a button payload, an entity or the person's own words.
+
+    Named like every action (``NAME``, a constant of ``bot.names.Action``); rasa-sdk reads the
+    form's name off it (``validate_<form>``).
+    """
 
     @abstractmethod
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
@@ -66,7 +78,7 @@ class AnswerFormValidation(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        slot = tracker.get_slot("requested_slot")
+        slot = tracker.get_slot(Rasa.REQUESTED_SLOT)
         if slot not in self.domain_slots(domain) or is_interruption(tracker):
             return []
         intent, _ = latest_intent(tracker)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import remember_channel
+from actions.common import NamedAction, remember_channel
 from bot.logic import messages
+from bot.names import Action
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 
 
-class ActionGreet(Action):
-    def name(self) -> str:
-        return "action_greet"
+class ActionGreet(NamedAction):
+    NAME = Action.ACTION_GREET
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)

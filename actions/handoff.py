@@ -17,16 +17,16 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, latest_text, pause_active_form, tell_handoff_already_open
+from actions.common import NamedAction, channel_of, latest_text, pause_active_form, tell_handoff_already_open
 from bot.advocates.announce import announce_in_background
 from bot.advocates.availability import handoff_expectation
 from bot.logic import fallback, messages, pending
-from bot.names import Intent
+from bot.names import Action, Intent, Slot
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, handoff_quota
@@ -51,7 +51,7 @@ def handoff_reason(tracker: Tracker) -> str:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent in REASON_BY_INTENT:
                 return REASON_BY_INTENT[intent]
-    return REASON_BY_INTENT["human_handoff"]
+    return REASON_BY_INTENT[Intent.HUMAN_HANDOFF]
 
 
 def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[str, Any]]:
@@ -71,7 +71,7 @@ def recent_transcript(tracker: Tracker, limit: int = RECENT_TURNS) -> list[dict[
 
 def _waiting(tracker: Tracker) -> list[EventType]:
     """The person is in the advocates' queue: the bot keeps quiet until an advocate closes it."""
-    return [*pause_active_form(tracker), SlotSet("handoff_active", True), SlotSet(pending.SLOT, None)]
+    return [*pause_active_form(tracker), SlotSet(Slot.HANDOFF_ACTIVE, True), SlotSet(pending.SLOT, None)]
 
 
 async def _over_the_limit(dispatcher: CollectingDispatcher, tracker: Tracker, ends: datetime) -> list[EventType]:
@@ -88,7 +88,7 @@ async def _over_the_limit(dispatcher: CollectingDispatcher, tracker: Tracker, en
 async def start_handoff(
     dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None
 ) -> list[EventType]:
-    if tracker.get_slot("handoff_active"):
+    if tracker.get_slot(Slot.HANDOFF_ACTIVE):
         await tell_handoff_already_open(dispatcher)
         return []
     current = await run_sync(repository.current_handoff, tracker.sender_id)
@@ -100,7 +100,7 @@ async def start_handoff(
         return await _over_the_limit(dispatcher, tracker, quota.expires_at)
     summary = await run_sync(repository.case_summary, tracker.sender_id)
     summary["transcript"] = recent_transcript(tracker)
-    summary["relation"] = tracker.get_slot("relation")
+    summary["relation"] = tracker.get_slot(Slot.RELATION)
     summary.pop("handoff", None)
     reason = reason or handoff_reason(tracker)
     handoff = await run_sync(repository.open_handoff, tracker.sender_id, channel_of(tracker), reason, summary)
@@ -113,28 +113,26 @@ async def start_handoff(
     return _waiting(tracker)
 
 
-class ActionHandoff(Action):
-    def name(self) -> str:
-        return "action_handoff"
+class ActionHandoff(NamedAction):
+    NAME = Action.ACTION_HANDOFF
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return await start_handoff(dispatcher, tracker)
 
 
-class ActionBotChallenge(Action):
+class ActionBotChallenge(NamedAction):
     """ "Are you a bot?": what we are, with a way to a person, and a typed "yes" that takes it.
 
     An angry or fed-up "are you even human? get me a person" is a request for a person whatever
     the classifier called it: the hand-off starts at once (bot.understanding.frustration).
     """
 
-    def name(self) -> str:
-        return "action_bot_challenge"
+    NAME = Action.ACTION_BOT_CHALLENGE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         if frustration.asks_for_a_person(text):
-            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT["human_handoff"])
+            return await start_handoff(dispatcher, tracker, reason=REASON_BY_INTENT[Intent.HUMAN_HANDOFF])
         if frustration.is_fed_up(text):
             dispatcher.utter_message(text=fallback.SORRY_NOT_HELPING)
         dispatcher.utter_message(text=fallback.BOT_CHALLENGE, buttons=fallback.BOT_CHALLENGE_BUTTONS)

@@ -94,6 +94,9 @@ TABLE: dict[str, Interruption] = {
     Intent.PRINT_QUESTIONS: Interruption("journey", "pause"),
 }
 
+# The intents whose own rule answers them inside any form (the form turn is rejected).
+ANSWERED_BY_OWN_RULE = frozenset(intent for intent, row in TABLE.items() if row.own_rule)
+
 
 def row_for(intent: str | None, form: str | None) -> Interruption | None:
     """The table's row for ``intent`` inside ``form``; None where it is an answer there."""

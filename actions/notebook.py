@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    case_slots_from_message,
+    NamedAction,
     clear_pending,
     entity_value,
     fresh_pending,
     latest_text,
-    remember_case_facts,
+    note_case,
     remember_channel,
     save_questions,
 )
 from bot.logic import messages, notebook, pending, suggestions, vocabulary
+from bot.names import Action, Intent, Slot
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import descriptions
@@ -53,7 +54,7 @@ async def show_list(
 
 def chosen_suggestions(tracker: Tracker) -> list[str]:
     """Suggestions picked by number ("save #2", a Save button) from the list just shown."""
-    offered = tracker.get_slot("suggested_questions") or []
+    offered = tracker.get_slot(Slot.SUGGESTED_QUESTIONS) or []
     picked = entity_value(tracker, "suggestion")
     numbers = [int(picked)] if picked and str(picked).isdigit() else []
     text = latest_text(tracker)
@@ -68,7 +69,7 @@ def chosen_suggestions(tracker: Tracker) -> list[str]:
 
 async def save_offered_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """"Shall I save it?" after a medical question (actions/advice.py) - "yes"."""
-    question = tracker.get_slot("pending_question")
+    question = tracker.get_slot(Slot.PENDING_QUESTION)
     if question:
         await save_questions(dispatcher, tracker.sender_id, [question])
     return clear_pending()
@@ -82,8 +83,8 @@ async def still_waiting_for_the_question(dispatcher: CollectingDispatcher, _trac
 
 async def save_all_suggestions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The suggestions - "yes" (or "all of them")."""
-    await save_questions(dispatcher, tracker.sender_id, tracker.get_slot("suggested_questions") or [], "suggested")
-    return [*clear_pending(), SlotSet("suggested_questions", None)]
+    await save_questions(dispatcher, tracker.sender_id, tracker.get_slot(Slot.SUGGESTED_QUESTIONS) or [], "suggested")
+    return [*clear_pending(), SlotSet(Slot.SUGGESTED_QUESTIONS, None)]
 
 
 async def clear_all_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -93,9 +94,8 @@ async def clear_all_questions(dispatcher: CollectingDispatcher, tracker: Tracker
     return clear_pending()
 
 
-class ActionAddQuestion(Action):
-    def name(self) -> str:
-        return "action_add_question"
+class ActionAddQuestion(NamedAction):
+    NAME = Action.ACTION_ADD_QUESTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
@@ -116,17 +116,13 @@ class ActionAddQuestion(Action):
         return clear_pending() if fresh_pending(tracker) == pending.QUESTION_TEXT else []
 
 
-class ActionSuggestQuestions(Action):
-    def name(self) -> str:
-        return "action_suggest_questions"
+class ActionSuggestQuestions(NamedAction):
+    NAME = Action.ACTION_SUGGEST_QUESTIONS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        facts = case_slots_from_message(tracker)
-        await remember_case_facts(tracker, facts)
-        condition = facts.get("condition") or tracker.get_slot("condition")
-        treatment = facts.get("treatment") or tracker.get_slot("treatment")
-        condition_mention = vocabulary.lookup("condition", condition) if condition else None
-        treatment_mention = vocabulary.lookup("treatment", treatment) if treatment else None
+        case = await note_case(tracker)
+        condition_mention = vocabulary.lookup(Slot.CONDITION, case.condition) if case.condition else None
+        treatment_mention = vocabulary.lookup(Slot.TREATMENT, case.treatment) if case.treatment else None
         saved = await run_sync(repository.list_questions, tracker.sender_id)
         picks = suggestions.suggest(
             topic=entity_value(tracker, "topic"),
@@ -142,15 +138,14 @@ class ActionSuggestQuestions(Action):
             buttons=messages.suggestion_buttons(len(picks)),
         )
         return [
-            SlotSet("suggested_questions", [p.text for p in picks]),
+            SlotSet(Slot.SUGGESTED_QUESTIONS, [p.text for p in picks]),
             SlotSet(pending.SLOT, pending.SAVE_SUGGESTIONS),
-            *[SlotSet(k, v) for k, v in facts.items()],
+            *case.slot_events(),
         ]
 
 
-class ActionListQuestions(Action):
-    def name(self) -> str:
-        return "action_list_questions"
+class ActionListQuestions(NamedAction):
+    NAME = Action.ACTION_LIST_QUESTIONS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await show_list(dispatcher, tracker.sender_id)
@@ -186,7 +181,7 @@ async def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     await show_list(dispatcher, tracker.sender_id, intro=intro, buttons=[])
 
 
-class ActionRemoveQuestion(Action):
+class ActionRemoveQuestion(NamedAction):
     """Removes a saved question named by its number ("#2", "the second one") or its words.
 
     A description that fits one question removes it; one that fits several asks which; one that
@@ -194,8 +189,7 @@ class ActionRemoveQuestion(Action):
     deletes a question).
     """
 
-    def name(self) -> str:
-        return "action_remove_question"
+    NAME = Action.ACTION_REMOVE_QUESTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
@@ -205,7 +199,7 @@ class ActionRemoveQuestion(Action):
             questions = await run_sync(repository.list_questions, tracker.sender_id)
             found = descriptions.matches(text, [question["text"] for question in questions])
             if len(found) > 1:
-                _which_one(dispatcher, questions, found, "remove_question", "remove")
+                _which_one(dispatcher, questions, found, Intent.REMOVE_QUESTION, "remove")
                 return [SlotSet(pending.SLOT, pending.REMOVE_QUESTION)]
             if not found and questions:
                 await _not_found(dispatcher, tracker, text)
@@ -226,20 +220,19 @@ class ActionRemoveQuestion(Action):
         return [SlotSet(pending.SLOT, None)]
 
 
-class ActionEditQuestion(Action):
+class ActionEditQuestion(NamedAction):
     """Changes a saved question named by its number ("change 2 to: ...") or its words.
 
     "Change the one about the biopsy to: ..." edits the one question that fits; when several fit,
     the new words wait in `pending_question` while the person picks one with a button.
     """
 
-    def name(self) -> str:
-        return "action_edit_question"
+    NAME = Action.ACTION_EDIT_QUESTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         picked = _picked_number(tracker)
-        waiting = tracker.get_slot("pending_question") if fresh_pending(tracker) == pending.EDIT_QUESTION else None
+        waiting = tracker.get_slot(Slot.PENDING_QUESTION) if fresh_pending(tracker) == pending.EDIT_QUESTION else None
         if picked and waiting:
             return await self._edit(dispatcher, tracker, picked, waiting)
         parsed = parse_edit(text)
@@ -255,8 +248,8 @@ class ActionEditQuestion(Action):
         if len(found) == 1:
             return await self._edit(dispatcher, tracker, found[0], by_words.new_text)
         if found:
-            _which_one(dispatcher, questions, found, "edit_question", "change")
-            return [SlotSet(pending.SLOT, pending.EDIT_QUESTION), SlotSet("pending_question", by_words.new_text)]
+            _which_one(dispatcher, questions, found, Intent.EDIT_QUESTION, "change")
+            return [SlotSet(pending.SLOT, pending.EDIT_QUESTION), SlotSet(Slot.PENDING_QUESTION, by_words.new_text)]
         await _not_found(dispatcher, tracker, by_words.description)
         dispatcher.utter_message(text=messages.HOW_TO_EDIT)
         return []
@@ -268,14 +261,13 @@ class ActionEditQuestion(Action):
         edited = await run_sync(repository.edit_question, tracker.sender_id, number, new_text)
         intro = messages.question_changed(number) if edited else messages.no_such_question([number])
         await show_list(dispatcher, tracker.sender_id, intro=intro)
-        return [SlotSet(pending.SLOT, None), SlotSet("pending_question", None)]
+        return [SlotSet(pending.SLOT, None), SlotSet(Slot.PENDING_QUESTION, None)]
 
 
-class ActionClearQuestions(Action):
+class ActionClearQuestions(NamedAction):
     """Asks first: clearing a list someone built over days must never happen by accident."""
 
-    def name(self) -> str:
-        return "action_clear_questions"
+    NAME = Action.ACTION_CLEAR_QUESTIONS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         questions = await run_sync(repository.list_questions, tracker.sender_id)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import pause_active_form
+from actions.common import NamedAction, pause_active_form
 from bot.logic import messages, pending
+from bot.names import Action
 from bot.persistence import repository
 from bot.persistence.db import run_sync
-from bot.rasa_ext import ERASE_ACTION_NAME
 
 
-class ActionAskErase(Action):
-    def name(self) -> str:
-        return "action_ask_erase"
+class ActionAskErase(NamedAction):
+    NAME = Action.ACTION_ASK_ERASE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=messages.ERASE_CONFIRM, buttons=messages.ERASE_CONFIRM_BUTTONS)
@@ -33,9 +32,14 @@ async def erase(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     return [Restarted()]
 
 
-class ActionEraseData(Action):
-    def name(self) -> str:
-        return ERASE_ACTION_NAME
+class ActionEraseData(NamedAction):
+    """The erase itself: the tracker store drops the stored history when it sees this name.
+
+    The store spells it ``bot.rasa_ext.ERASE_ACTION_NAME``; actions never import Rasa's side (its
+    modules bring Rasa and TensorFlow), so tests/actions/test_action_modules.py checks both agree.
+    """
+
+    NAME = Action.ACTION_ERASE_DATA
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return await erase(dispatcher, tracker)

@@ -5,26 +5,32 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import asks_instead_of_answering, latest_text, leave_paused, other_form_waiting, remember_channel
+from actions.common import (
+    NamedAction,
+    asks_instead_of_answering,
+    latest_text,
+    leave_paused,
+    other_form_waiting,
+    remember_channel,
+)
 from actions.forms import AnswerFormValidation
 from bot.logic import letters, messages, pending, records
+from bot.names import Action, Form, Slot
 from bot.persistence import repository
 from bot.persistence.db import run_sync
 from bot.understanding import records_answers
 
-FORM = "records_form"
 RECORDS_SLOTS = records.SLOTS
 WRITE_REQUEST_BUTTON = {"title": "Write a request", "payload": "/request_records"}
 
 
-class ActionStartRecords(Action):
-    def name(self) -> str:
-        return "action_start_records"
+class ActionStartRecords(NamedAction):
+    NAME = Action.ACTION_START_RECORDS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
@@ -36,24 +42,23 @@ class ActionStartRecords(Action):
         if named:
             dispatcher.utter_message(text=messages.records_noted([code.replace("_", " ") for code in named]))
         # A new request starts blank otherwise: a second letter may go to another clinic.
-        fresh = [SlotSet(slot, named if slot == "record_types" and named else None) for slot in RECORDS_SLOTS]
-        return [*fresh, *leave_paused(tracker, FORM)]
+        fresh = [SlotSet(slot, named if slot == Slot.RECORD_TYPES and named else None) for slot in RECORDS_SLOTS]
+        return [*fresh, *leave_paused(tracker, Form.RECORDS_FORM)]
 
 
 class ValidateRecordsForm(AnswerFormValidation):
-    def name(self) -> str:
-        return "validate_records_form"
+    NAME = Action.VALIDATE_RECORDS_FORM
 
     def parse(self, slot: str, text: str, intent: str | None, tracker: Tracker) -> Any | None:
         # Most of these questions take the person's own words, so a question asked back ("is that
         # the hospital or the doctor?") would become the clinic or the dates; the record types are
         # read from known names, and "can you get the scans and the path report?" names them.
-        if slot != "record_types" and asks_instead_of_answering(tracker):
+        if slot != Slot.RECORD_TYPES and asks_instead_of_answering(tracker):
             return None
         return records_answers.parse(slot, text, intent)
 
     def retry_hint(self, slot: str) -> str:
-        if slot == "provider":
+        if slot == Slot.PROVIDER:
             return records.PROVIDER_HINT
         return messages.RECORDS_RETRY_HINT
 
@@ -63,39 +68,37 @@ class ValidateRecordsForm(AnswerFormValidation):
         return super().not_answered(slot, text, intent)
 
 
-class ActionRecordsRequest(Action):
+class ActionRecordsRequest(NamedAction):
     """Writes the letter from the form's answers, shows it and stores it for follow-up."""
 
-    def name(self) -> str:
-        return "action_records_request"
+    NAME = Action.ACTION_RECORDS_REQUEST
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         fields = {slot: tracker.get_slot(slot) for slot in RECORDS_SLOTS}
-        for skippable in ("record_format", "delivery", "patient_name", "date_of_birth"):
+        for skippable in (Slot.RECORD_FORMAT, Slot.DELIVERY, Slot.PATIENT_NAME, Slot.DATE_OF_BIRTH):
             fields[skippable] = records.unskipped(fields[skippable])
         letter = letters.records_request_letter(today=date.today(), **fields)
         await run_sync(repository.create_records_request, tracker.sender_id, letter=letter, **fields)
         dispatcher.utter_message(text=messages.LETTER_INTRO)
         dispatcher.utter_message(text=letter)
-        relation = tracker.get_slot("relation")
+        relation = tracker.get_slot(Slot.RELATION)
         if relation:
             dispatcher.utter_message(text=letters.caregiver_note(relation))
         dispatcher.utter_message(text=messages.LETTER_SAVED, buttons=messages.AFTER_LETTER_BUTTONS)
-        waiting = other_form_waiting(tracker, FORM)
+        waiting = other_form_waiting(tracker, Form.RECORDS_FORM)
         if waiting:
             dispatcher.utter_message(text=waiting)
-        return leave_paused(tracker, FORM)
+        return leave_paused(tracker, Form.RECORDS_FORM)
 
 
-class ActionRecordsStatus(Action):
-    def name(self) -> str:
-        return "action_records_status"
+class ActionRecordsStatus(NamedAction):
+    NAME = Action.ACTION_RECORDS_STATUS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requests = await run_sync(repository.list_records_requests, tracker.sender_id)
         if not requests:
             dispatcher.utter_message(text=messages.NO_RECORDS_REQUEST_YET, buttons=[WRITE_REQUEST_BUTTON])
-            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet("pending_offer", WRITE_REQUEST_BUTTON["payload"])]
+            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, WRITE_REQUEST_BUTTON["payload"])]
         for request in requests:
             created = datetime.fromisoformat(request["created_at"]).date()
             advice = letters.follow_up_advice(created, date.today())

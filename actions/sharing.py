@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    ANSWERED_BY_OWN_RULE,
     INTERRUPT_CONFIDENCE,
+    NamedAction,
     channel_of,
     clear_pending,
     entity_value,
@@ -35,6 +37,7 @@ from actions.common import (
 )
 from bot.channels.twilio_rest import TextResult, TwilioOutbound
 from bot.logic import messages, pending, phone_countries, sharing
+from bot.names import Action, Form, Intent, Rasa, Slot
 from bot.persistence import limits, repository
 from bot.persistence.db import run_sync
 from bot.security.limits import LimitSettings, text_quotas
@@ -44,12 +47,9 @@ from bot.understanding.sharing import asks_why, is_not_now, parse_phone_number, 
 SMS_CHANNEL = "twilio"
 TEXT_IT_BUTTON = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}
 
-SHARE_FORM = "sms_number_form"
 ASK_NUMBER = "ask_number"
 MAX_NUMBER_TRIES = 3
-# Said at the number question, these are answered by their own rules (their actions end the form).
-_ANSWERED_ELSEWHERE = frozenset({"crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"})
-_CANCELS = frozenset({"deny", "stop", "not_sure", "goodbye", "help"})
+_CANCELS = frozenset({Intent.DENY, Intent.STOP, Intent.NOT_SURE, Intent.GOODBYE, Intent.HELP})
 
 
 def _links(token: str) -> tuple[str, str]:
@@ -81,7 +81,7 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
     outbound = TwilioOutbound.from_env()
     if outbound is None:
         dispatcher.utter_message(text=messages.NO_TEXTS_HERE)
-        return [SlotSet("sms_number", None)]
+        return [SlotSet(Slot.SMS_NUMBER, None)]
     settings = LimitSettings.from_env()
     refusal = _country_refusal(number, settings)
     if refusal is None and await _conversation_capped(tracker.sender_id, settings):
@@ -96,18 +96,18 @@ async def offer_text(dispatcher: CollectingDispatcher, tracker: Tracker, number:
         refusal = sharing.texts_paused()
     if refusal:
         dispatcher.utter_message(text=refusal)
-        return [SlotSet("sms_number", None)]
+        return [SlotSet(Slot.SMS_NUMBER, None)]
     count = len(await run_sync(repository.list_questions, tracker.sender_id))
     dispatcher.utter_message(
         text=messages.text_questions_to(count, sharing.display_phone(number)), buttons=messages.SEND_TEXT_BUTTONS
     )
-    return [SlotSet("sms_number", number), SlotSet(pending.SLOT, pending.TEXT_QUESTIONS)]
+    return [SlotSet(Slot.SMS_NUMBER, number), SlotSet(pending.SLOT, pending.TEXT_QUESTIONS)]
 
 
 async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The "yes" to "Text your questions to ...?": send, then forget the number."""
-    done: list[EventType] = [*clear_pending(), SlotSet("sms_number", None)]
-    number = tracker.get_slot("sms_number")
+    done: list[EventType] = [*clear_pending(), SlotSet(Slot.SMS_NUMBER, None)]
+    number = tracker.get_slot(Slot.SMS_NUMBER)
     outbound = TwilioOutbound.from_env()
     questions = await run_sync(repository.list_questions, tracker.sender_id)
     if not number or not questions:
@@ -142,16 +142,15 @@ async def send_questions_by_text(dispatcher: CollectingDispatcher, tracker: Trac
     return done
 
 
-class ActionPrintQuestions(Action):
+class ActionPrintQuestions(NamedAction):
     """The list in the chat with a private printable/PDF link; by text when asked for one."""
 
-    def name(self) -> str:
-        return "action_print_questions"
+    NAME = Action.ACTION_PRINT_QUESTIONS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         await remember_channel(tracker)
         # Always set: the rule that starts the number form depends on it (data/stories/notebook.yml).
-        done: list[EventType] = [SlotSet("print_followup", None)]
+        done: list[EventType] = [SlotSet(Slot.PRINT_FOLLOWUP, None)]
         questions = await run_sync(repository.list_questions, tracker.sender_id)
         if not questions:
             dispatcher.utter_message(text=messages.NOTHING_TO_SHARE, buttons=messages.SUGGEST_QUESTIONS_BUTTONS)
@@ -176,78 +175,78 @@ class ActionPrintQuestions(Action):
         if await _conversation_capped(tracker.sender_id, LimitSettings.from_env()):
             dispatcher.utter_message(text=messages.TEXT_LIMIT_REACHED)
             return done
-        return [SlotSet("print_followup", ASK_NUMBER), SlotSet("sms_number", None)]
+        return [SlotSet(Slot.PRINT_FOLLOWUP, ASK_NUMBER), SlotSet(Slot.SMS_NUMBER, None)]
 
 
 def _tries_since_asked(tracker: Tracker) -> int:
     """How many answers the person has given to the number question, this one included."""
     tries = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == SHARE_FORM:
+        if event.get("event") == "active_loop" and event.get("name") == Form.SMS_NUMBER_FORM:
             break
         if event.get("event") == "user":
             tries += 1
     return tries
 
 
-class ValidateSmsNumberForm(Action):
+class ValidateSmsNumberForm(NamedAction):
     """Reads the mobile number, or ends the form kindly ("not now", too many tries).
 
     Not a ``FormValidationAction``: that class only returns slots listed in the form, and ending
     the form early needs ``requested_slot`` set to None alongside. Crisis, emergency, "talk to a
     person" and "delete my data" extract nothing, so Rasa rejects the form turn and their own rules
-    answer (their actions end this form: ``actions.handoff.pause_active_form``).
+    answer (their actions end this form: ``actions.common.pause_active_form``).
     """
 
-    def name(self) -> str:
-        return "validate_sms_number_form"
+    NAME = Action.VALIDATE_SMS_NUMBER_FORM
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("requested_slot") != "sms_number":
+        if tracker.get_slot(Rasa.REQUESTED_SLOT) != Slot.SMS_NUMBER:
             return []  # the form is starting: the message that started it is no answer
         intent, confidence = latest_intent(tracker)
-        if intent in _ANSWERED_ELSEWHERE and confidence >= INTERRUPT_CONFIDENCE:
+        # What the interruption table answers by its own rule (a crisis, an emergency, a person asked
+        # for, a denial, a bill, a complaint, "delete my data"): the form turn is rejected, and
+        # that rule answers and ends the form.
+        if intent in ANSWERED_BY_OWN_RULE and confidence >= INTERRUPT_CONFIDENCE:
             return []
         text = latest_text(tracker)
         number = parse_phone_number(text)
         if number:
-            return [SlotSet("sms_number", number)]
-        cancel = [SlotSet("sms_number", None), SlotSet("requested_slot", None)]
+            return [SlotSet(Slot.SMS_NUMBER, number)]
+        cancel = [SlotSet(Slot.SMS_NUMBER, None), SlotSet(Rasa.REQUESTED_SLOT, None)]
         if intent in _CANCELS or is_not_now(text):
             return cancel
-        if asks_why(text) or intent == "explain":
+        if asks_why(text) or intent == Intent.EXPLAIN:
             dispatcher.utter_message(text=messages.WHY_NUMBER)
-            return [SlotSet("sms_number", None)]
+            return [SlotSet(Slot.SMS_NUMBER, None)]
         if _tries_since_asked(tracker) >= MAX_NUMBER_TRIES:
             dispatcher.utter_message(text=messages.NO_TEXT_THEN)
             return cancel
         dispatcher.utter_message(text=messages.NOT_A_NUMBER)
-        return [SlotSet("sms_number", None)]
+        return [SlotSet(Slot.SMS_NUMBER, None)]
 
 
-class ActionAskSmsNumber(Action):
+class ActionAskSmsNumber(NamedAction):
     """The number form's question, with a way out for people who would rather not."""
 
-    def name(self) -> str:
-        return "action_ask_sms_number"
+    NAME = Action.ACTION_ASK_SMS_NUMBER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=messages.ASK_NUMBER_PROMPT, buttons=messages.NOT_NOW_BUTTONS)
         return []
 
 
-class ActionSmsNumberGiven(Action):
+class ActionSmsNumberGiven(NamedAction):
     """After the number form: offer to send to the number, or accept the "not now"."""
 
-    def name(self) -> str:
-        return "action_sms_number_given"
+    NAME = Action.ACTION_SMS_NUMBER_GIVEN
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        done: list[EventType] = [SlotSet("print_followup", None)]
-        number = tracker.get_slot("sms_number")
+        done: list[EventType] = [SlotSet(Slot.PRINT_FOLLOWUP, None)]
+        number = tracker.get_slot(Slot.SMS_NUMBER)
         if number:
             return [*done, *await offer_text(dispatcher, tracker, number)]
         dispatcher.utter_message(text=messages.WONT_TEXT)
-        if latest_intent(tracker)[0] == "help":
+        if latest_intent(tracker)[0] == Intent.HELP:
             dispatcher.utter_message(response="utter_menu")
         return done

@@ -142,6 +142,17 @@ class Action:
     ACTION_PAUSE_FORM = "action_pause_form"
 
 
+class Rasa:
+    """Rasa's own names, which the domain does not declare (so they are in none of the sets below).
+
+    ``action_listen`` ends a turn (and precedes every user message); ``requested_slot`` is the slot
+    Rasa keeps for the question a form is asking.
+    """
+
+    ACTION_LISTEN = "action_listen"
+    REQUESTED_SLOT = "requested_slot"
+
+
 INTENTS = _values(Intent)
 SLOTS = _values(Slot)
 FORMS = _values(Form)

@@ -21,8 +21,9 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.advocates import api_keys, totp
 from bot.advocates.passwords import MIN_LENGTH, WeakPassword, hash_password
@@ -77,14 +78,21 @@ def add(email: str, name: str, password_stdin: bool) -> str:
     return f"Added advocate {advocate['email']} ({advocate['name']}). They sign in at /advocate."
 
 
+def _listing(rows: list[dict[str, Any]], empty: str, header: str, line: Callable[[dict[str, Any]], str]) -> str:
+    """A fixed-width listing for the terminal, or what to do when there is nothing to list."""
+    return "\n".join([header, *map(line, rows)]) if rows else empty
+
+
+def _advocate_line(a: dict[str, Any]) -> str:
+    return f"{a['email']:<40} {a['name']:<30} {'active' if a['active'] else 'disabled'}"
+
+
+_NO_ADVOCATES = "No advocates yet: add one with `python -m bot.advocates add EMAIL --name NAME`."
+_ADVOCATES_HEADER = f"{'e-mail':<40} {'name':<30} status"
+
+
 def list_all() -> str:
-    advocates = staff.list_advocates()
-    if not advocates:
-        return "No advocates yet: add one with `python -m bot.advocates add EMAIL --name NAME`."
-    lines = [f"{'e-mail':<40} {'name':<30} status"]
-    for a in advocates:
-        lines.append(f"{a['email']:<40} {a['name']:<30} {'active' if a['active'] else 'disabled'}")
-    return "\n".join(lines)
+    return _listing(staff.list_advocates(), _NO_ADVOCATES, _ADVOCATES_HEADER, _advocate_line)
 
 
 def set_active(email: str, active: bool) -> str:
@@ -150,15 +158,17 @@ def api_key_create(name: str) -> str:
     )
 
 
+def _api_key_line(k: dict[str, Any]) -> str:
+    status = "active" if k["active"] else f"revoked {k['revoked_at']}"
+    return f"{k['id']:>4}  {k['name']:<30} {k['prefix']:<12} {k['last_used_at'] or 'never':<26} {status}"
+
+
+_NO_API_KEYS = 'No API keys yet: make one with `make api-key NAME="..."`.'
+_API_KEYS_HEADER = f"{'id':>4}  {'name':<30} {'starts with':<12} {'last used':<26} status"
+
+
 def api_key_list() -> str:
-    keys = staff.list_api_keys()
-    if not keys:
-        return 'No API keys yet: make one with `make api-key NAME="..."`.'
-    lines = [f"{'id':>4}  {'name':<30} {'starts with':<12} {'last used':<26} status"]
-    for k in keys:
-        status = "active" if k["active"] else f"revoked {k['revoked_at']}"
-        lines.append(f"{k['id']:>4}  {k['name']:<30} {k['prefix']:<12} {k['last_used_at'] or 'never':<26} {status}")
-    return "\n".join(lines)
+    return _listing(staff.list_api_keys(), _NO_API_KEYS, _API_KEYS_HEADER, _api_key_line)
 
 
 def api_key_revoke(key_id: int) -> str:

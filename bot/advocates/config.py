@@ -20,21 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.servers.settings import env_number
+
 DEFAULT_HOURS = "Mon-Fri 09:00-17:00"
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_SLACK_API = "https://slack.com/api/"
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = (environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    """A duration or count that only makes sense above zero."""
+    value = env_number(environ, name, default, float)
     if value <= 0:
-        raise ValueError(f"{name} must be greater than 0, got {raw!r}")
+        raise ValueError(f"{name} must be greater than 0, got {environ.get(name, '').strip()!r}")
     return value
 
 

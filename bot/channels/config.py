@@ -20,15 +20,19 @@ SOCKETIO_CHANNEL = "bot.channels.socketio.WidgetSocketIOInput"
 TWILIO_CHANNEL = "bot.channels.twilio_sms.TwilioSmsInput"
 SLACK_CHANNEL = "bot.channels.slack.SlackChannelInput"
 
-TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
-SLACK_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+# Each credential Rasa's channel takes (its credentials.yml key) and the variable that holds it.
+TWILIO_KEYS = {"account_sid": "TWILIO_ACCOUNT_SID", "auth_token": "TWILIO_AUTH_TOKEN", "twilio_number": "TWILIO_NUMBER"}
+TWILIO_OPTIONAL_KEYS = {"api_base_url": "TWILIO_API_BASE_URL", "public_base_url": "PUBLIC_BASE_URL"}
+SLACK_KEYS = {"slack_token": "SLACK_BOT_TOKEN", "slack_signing_secret": "SLACK_SIGNING_SECRET"}
+SLACK_OPTIONAL_KEYS = {"api_base_url": "SLACK_API_BASE_URL"}
+TWILIO_REQUIRED = tuple(TWILIO_KEYS.values())
+SLACK_REQUIRED = tuple(SLACK_KEYS.values())
 # Every setting the channels read; the e2e harness keeps a developer's own values out of tests.
 CHANNEL_SETTINGS = (
     *TWILIO_REQUIRED,
-    "TWILIO_API_BASE_URL",
-    "PUBLIC_BASE_URL",
+    *TWILIO_OPTIONAL_KEYS.values(),
     *SLACK_REQUIRED,
-    "SLACK_API_BASE_URL",
+    *SLACK_OPTIONAL_KEYS.values(),
     "WIDGET_SOCKET_URL",  # read by the web app's chat page (bot/web/widget.py)
     "REST_CHANNEL",
     "REST_CHANNEL_TOKEN",
@@ -52,6 +56,22 @@ def _ref(name: str) -> str:
 
 def _missing(environ: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
     return [name for name in names if not environ.get(name, "").strip()]
+
+
+def _credentialed(
+    environ: Mapping[str, str], label: str, keys: Mapping[str, str], optional: Mapping[str, str], on: str
+) -> tuple[dict[str, Any] | None, ChannelStatus]:
+    """(the channel's credentials, its status): None and what to set while a required variable is missing.
+
+    The credentials name the variables (``_ref``); an optional one only when it is set, so Rasa's
+    own default applies otherwise.
+    """
+    missing = _missing(environ, tuple(keys.values()))
+    if missing:
+        return None, ChannelStatus(label, False, f"set {', '.join(missing)} to enable it")
+    credentials = {key: _ref(name) for key, name in keys.items()}
+    credentials |= {key: _ref(name) for key, name in optional.items() if environ.get(name, "").strip()}
+    return credentials, ChannelStatus(label, True, on)
 
 
 def rest_mode(environ: Mapping[str, str]) -> str:
@@ -83,34 +103,16 @@ def channels_config(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[Ch
         "session_persistence": True,
     }
 
-    missing = _missing(environ, TWILIO_REQUIRED)
-    if missing:
-        statuses.append(ChannelStatus("SMS (Twilio)", False, f"set {', '.join(missing)} to enable it"))
-    else:
-        twilio: dict[str, Any] = {
-            "account_sid": _ref("TWILIO_ACCOUNT_SID"),
-            "auth_token": _ref("TWILIO_AUTH_TOKEN"),
-            "twilio_number": _ref("TWILIO_NUMBER"),
-        }
-        for key, name in (("api_base_url", "TWILIO_API_BASE_URL"), ("public_base_url", "PUBLIC_BASE_URL")):
-            if environ.get(name, "").strip():
-                twilio[key] = _ref(name)
-        credentials[TWILIO_CHANNEL] = twilio
-        where = environ.get("PUBLIC_BASE_URL", "").strip() or "the URL this server sees (set PUBLIC_BASE_URL)"
-        statuses.append(ChannelStatus("SMS (Twilio)", True, f"signatures checked against {where}"))
-
-    missing = _missing(environ, SLACK_REQUIRED)
-    if missing:
-        statuses.append(ChannelStatus("Slack", False, f"set {', '.join(missing)} to enable it"))
-    else:
-        slack: dict[str, Any] = {
-            "slack_token": _ref("SLACK_BOT_TOKEN"),
-            "slack_signing_secret": _ref("SLACK_SIGNING_SECRET"),
-        }
-        if environ.get("SLACK_API_BASE_URL", "").strip():
-            slack["api_base_url"] = _ref("SLACK_API_BASE_URL")
-        credentials[SLACK_CHANNEL] = slack
-        statuses.append(ChannelStatus("Slack", True, "direct messages and @mentions"))
+    where = environ.get("PUBLIC_BASE_URL", "").strip() or "the URL this server sees (set PUBLIC_BASE_URL)"
+    switched = (
+        (TWILIO_CHANNEL, "SMS (Twilio)", TWILIO_KEYS, TWILIO_OPTIONAL_KEYS, f"signatures checked against {where}"),
+        (SLACK_CHANNEL, "Slack", SLACK_KEYS, SLACK_OPTIONAL_KEYS, "direct messages and @mentions"),
+    )
+    for channel, label, keys, optional, on in switched:
+        settings, status = _credentialed(environ, label, keys, optional, on)
+        if settings is not None:
+            credentials[channel] = settings
+        statuses.append(status)
     statuses.append(rest)
     return credentials, statuses
 

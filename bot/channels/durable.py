@@ -1,11 +1,12 @@
 """What the durable inbox and outbox share: one drain per person, claims, sweeps, and the server's start.
 
 Both keep work in the database (``bot.persistence.inbox``, ``bot.persistence.outbox``) and work
-through it one person at a time, oldest first. In this process, :class:`PersonDrains` runs at most
-one drain per person and wakes it again when more work arrives meanwhile (the database decides
-what is next, so nothing is kept in memory that a crash could lose). A periodic sweep wakes the
-people whose work nobody holds (never claimed, or claimed by an instance whose lease ran out), so
-an instance resumes what another left half-done at its start and while it runs.
+through it one person at a time, oldest first (:class:`PersonQueue`). In this process,
+:class:`PersonDrains` runs at most one drain per person and wakes it again when more work arrives
+meanwhile (the database decides what is next, so nothing is kept in memory that a crash could
+lose). A periodic sweep wakes the people whose work nobody holds (never claimed, or claimed by an
+instance whose lease ran out), so an instance resumes what another left half-done at its start and
+while it runs.
 
 Everything touching the database runs in a worker thread (``run_sync``): the event loop keeps
 serving webhooks and turns.
@@ -22,12 +23,19 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from bot.persistence.db import run_sync
 
 if TYPE_CHECKING:  # only for the annotation: the SMS REST client imports this module outside Sanic
     from sanic import Blueprint
 
 logger = logging.getLogger(__name__)
+
+PRUNE_INTERVAL = 600.0  # a DELETE takes SQLite's write lock even when it finds nothing: not every sweep
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -180,3 +188,52 @@ def on_server(
 
     blueprint.listener("after_server_start")(start_work)
     blueprint.listener("before_server_stop")(stop_work)
+
+
+@dataclass(frozen=True)
+class Rows(Generic[Row]):
+    """The functions of one queue's rows (``bot.persistence.inbox`` or ``outbox``) a :class:`PersonQueue` calls."""
+
+    # (channel, person, claim token, lease): the person's oldest row nobody holds, now claimed; or None.
+    claim_next: Callable[[str, str, str, timedelta], Row | None]
+    # (channel): the people with a row nobody holds (never claimed, or its lease ran out).
+    people_due: Callable[[str], list[str]]
+    # Forget old finished rows.
+    prune: Callable[[], int]
+
+
+class PersonQueue(Generic[Row]):
+    """One channel's queue of rows in this process, worked through one person at a time (inbox, outbox).
+
+    What the two do alike: claim tokens, a drain per person that claims and works the person's
+    rows oldest first, and a sweep that wakes whoever has a row nobody holds and now and then
+    forgets old finished rows. A subclass says what working one row means (:meth:`_work`).
+    """
+
+    def __init__(
+        self, kind: str, channel: str, rows: Rows[Row], worker_id: str | None, lease: float, sweep_interval: float
+    ) -> None:
+        self.channel = channel
+        self.rows = rows
+        self.claims = Claims(worker_id)
+        self.lease = timedelta(seconds=lease)
+        self.drains = PersonDrains(self._drain, f"{kind} {channel}")
+        self.sweeper = Sweeper(self.sweep, sweep_interval, f"{kind} {channel}")
+        self.pruning = Every(PRUNE_INTERVAL)
+
+    async def sweep(self) -> None:
+        """Wake everyone with a row nobody holds; forget old finished rows (at most every PRUNE_INTERVAL)."""
+        for person in await run_sync(self.rows.people_due, self.channel):
+            self.drains.wake(person)
+        if self.pruning.due():
+            await run_sync(self.rows.prune)
+
+    async def _drain(self, person: str) -> None:
+        while True:
+            row = await run_sync(self.rows.claim_next, self.channel, person, self.claims.next(), self.lease)
+            if row is None or not await self._work(row):
+                return
+
+    async def _work(self, row: Row) -> bool:
+        """Work one claimed row; False ends the person's drain here (their later rows wait for a sweep)."""
+        raise NotImplementedError

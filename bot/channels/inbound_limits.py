@@ -49,6 +49,7 @@ from typing import Protocol, TypeVar
 import redis
 
 from bot.security.hashing import keyed_hash
+from bot.servers.settings import env_number
 
 logger = logging.getLogger(__name__)
 
@@ -227,13 +228,7 @@ class Admission:
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = (environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    value = env_number(environ, name, default, int)
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value

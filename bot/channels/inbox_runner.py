@@ -40,7 +40,7 @@ from rasa.core.lock_store import LockError
 from rasa.shared.core.events import UserUttered
 from sanic import Blueprint
 
-from bot.channels.durable import Claims, Every, PersonDrains, Sweeper, on_server
+from bot.channels.durable import PersonQueue, Rows, on_server
 from bot.persistence import inbox
 from bot.persistence.db import get_engine, is_outage, run_sync
 from bot.persistence.inbox import Inbound
@@ -53,10 +53,11 @@ DEFAULT_LEASE = 60.0  # seconds a claim holds without renewal; renewed every thi
 DEFAULT_SWEEP_INTERVAL = 30.0
 RETRY_AFTER = timedelta(seconds=15)  # a turn that could not start: how soon it is tried again
 STOP_GRACE = 10.0  # seconds a stopping server lets turns in progress finish
-PRUNE_INTERVAL = 600.0  # a DELETE takes SQLite's write lock even when it finds nothing: not every sweep
+# The sweep also forgets the delivery ids of old finished messages.
+_ROWS = Rows(claim_next=inbox.claim_next, people_due=inbox.people_waiting, prune=inbox.prune)
 
 
-class DurableInbox:
+class DurableInbox(PersonQueue[Inbound]):
     """One channel's inbox in this process (the SMS channel's, the Slack channel's)."""
 
     def __init__(
@@ -67,13 +68,8 @@ class DurableInbox:
         lease: float = DEFAULT_LEASE,
         sweep_interval: float = DEFAULT_SWEEP_INTERVAL,
     ) -> None:
-        self.channel = channel
+        super().__init__("inbox", channel, _ROWS, worker_id, lease, sweep_interval)
         self.handler = handler
-        self.claims = Claims(worker_id)
-        self.lease = timedelta(seconds=lease)
-        self.drains = PersonDrains(self._drain, f"inbox {channel}")
-        self.sweeper = Sweeper(self.sweep, sweep_interval, f"inbox {channel}")
-        self.pruning = Every(PRUNE_INTERVAL)
 
     def attach(self, blueprint: Blueprint, make_handler: Callable[[Any], Handler]) -> None:
         """Handle messages with ``make_handler(app)`` and resume and sweep while the server runs."""
@@ -99,13 +95,6 @@ class DurableInbox:
         self.drains.wake(person)
         return True
 
-    async def sweep(self) -> None:
-        """Wake everyone with a message nobody holds; forget the delivery ids of old finished ones."""
-        for person in await run_sync(inbox.people_waiting, self.channel):
-            self.drains.wake(person)
-        if self.pruning.due():
-            await run_sync(inbox.prune)
-
     async def stop(self) -> None:
         """The server stops: no more sweeps; turns in progress get :data:`STOP_GRACE` to finish."""
         await self.sweeper.stop()
@@ -114,14 +103,12 @@ class DurableInbox:
         except asyncio.TimeoutError:
             self.drains.cancel()  # their messages stay claimed: resumed once the lease runs out
 
-    async def _drain(self, person: str) -> None:
-        while True:
-            message = await run_sync(inbox.claim_next, self.channel, person, self.claims.next(), self.lease)
-            if message is None:
-                return
-            await self._handle(message)
+    async def _work(self, message: Inbound) -> bool:
+        """Run the message's turn and mark it done, or put it back when the turn could not start.
 
-    async def _handle(self, message: Inbound) -> None:
+        Always True, so the drain looks for the person's next message: one put back is held until
+        its retry time, and the messages behind it wait with it.
+        """
         if self.handler is None:
             raise RuntimeError("the inbox has no handler: attach() it to the channel's blueprint")
         renewing = asyncio.create_task(self._keep_claim(message))
@@ -131,11 +118,12 @@ class DurableInbox:
             if could_not_start(exc):
                 renewing.cancel()
                 await self._put_back(message, type(exc).__name__)
-                return
+                return True
             logger.error("inbox %s: the turn of message %d failed (%s)", self.channel, message.id, type(exc).__name__)
         finally:
             renewing.cancel()
         await run_sync(inbox.mark_done, message.id, message.claim)
+        return True
 
     async def _put_back(self, message: Inbound, kind: str) -> None:
         seconds = RETRY_AFTER.total_seconds()

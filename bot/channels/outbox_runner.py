@@ -24,12 +24,11 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Protocol
 
 from sanic import Blueprint
 
-from bot.channels.durable import Attempt, Claims, Every, PersonDrains, Sweeper, on_server
+from bot.channels.durable import Attempt, PersonQueue, Rows, on_server
 from bot.persistence import outbox
 from bot.persistence.db import run_sync
 from bot.persistence.outbox import Outbound
@@ -42,7 +41,7 @@ DEFAULT_BASE_DELAY = 2.0
 DEFAULT_MAX_DELAY = 300.0
 # 2 + 4 + ... + 256 + 300: about 14 minutes of trying before an advocate's reply is given up.
 DEFAULT_MAX_ATTEMPTS = 10
-PRUNE_INTERVAL = 600.0  # a DELETE takes SQLite's write lock even when it finds nothing: not every poll
+_ROWS = Rows(claim_next=outbox.claim_next, people_due=outbox.people_due, prune=outbox.prune)
 
 
 class Courier(Protocol):
@@ -57,8 +56,8 @@ class Courier(Protocol):
     async def attempt(self, recipient: str, part: str) -> Attempt: ...
 
 
-class DurableOutbox:
-    """One channel's outbox in this process."""
+class DurableOutbox(PersonQueue[Outbound]):
+    """One channel's outbox in this process; the sweep runs every ``poll_interval``."""
 
     def __init__(
         self,
@@ -71,16 +70,11 @@ class DurableOutbox:
         max_delay: float = DEFAULT_MAX_DELAY,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> None:
-        self.channel = channel
+        super().__init__("outbox", channel, _ROWS, worker_id, lease, poll_interval)
         self.courier = courier
-        self.claims = Claims(worker_id)
-        self.lease = timedelta(seconds=lease)
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.max_attempts = max(1, max_attempts)
-        self.drains = PersonDrains(self._drain, f"outbox {channel}")
-        self.sweeper = Sweeper(self.sweep, poll_interval, f"outbox {channel}")
-        self.pruning = Every(PRUNE_INTERVAL)
 
     def attach(self, blueprint: Blueprint) -> None:
         """Deliver due replies (retries, and those another instance left) while the server runs."""
@@ -90,12 +84,6 @@ class DurableOutbox:
         """Write the message (once per ``key``), then deliver it in the background; raises if not written."""
         person = await run_sync(outbox.enqueue, self.channel, key, recipient, text)
         self.drains.wake(person)
-
-    async def sweep(self) -> None:
-        for person in await run_sync(outbox.people_due, self.channel):
-            self.drains.wake(person)
-        if self.pruning.due():
-            await run_sync(outbox.prune)
 
     async def stop(self) -> None:
         await self.sweeper.stop()
@@ -108,13 +96,7 @@ class DurableOutbox:
         backoff = self.base_delay * 2 ** (attempts - 1)
         return min(backoff + random.uniform(0, backoff / 4), self.max_delay)
 
-    async def _drain(self, person: str) -> None:
-        while True:
-            message = await run_sync(outbox.claim_next, self.channel, person, self.claims.next(), self.lease)
-            if message is None or not await self._deliver(message):
-                return
-
-    async def _deliver(self, message: Outbound) -> bool:
+    async def _work(self, message: Outbound) -> bool:
         """Send what is left of ``message``; False when it waits for a retry (the person's next ones wait too)."""
         refusal = await self.courier.refusal(message.recipient)
         if refusal:

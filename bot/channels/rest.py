@@ -61,10 +61,6 @@ class RestChannelInput(RestInput):
     """Rasa's REST webhook in the REST namespace only; see the module docstring."""
 
     @classmethod
-    def name(cls) -> str:
-        return "rest"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestChannelInput:
         return cls(token=(credentials or {}).get("token") or None)
 

@@ -107,10 +107,6 @@ class SlackChannelOutput(SlackBot):
     ``retries=False`` is the outbox's courier: the outbox keeps its own back-off, in the database.
     """
 
-    @classmethod
-    def name(cls) -> str:
-        return "slack"
-
     def __init__(
         self,
         token: str,
@@ -196,10 +192,6 @@ class SlackChannelOutput(SlackBot):
 
 class SlackChannelInput(SlackInput):
     """Rasa's SlackInput with event_id dedupe, thread-aware replies and our output channel."""
-
-    @classmethod
-    def name(cls) -> str:
-        return "slack"
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackChannelInput:

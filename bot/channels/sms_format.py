@@ -12,7 +12,7 @@ each message is kept within :data:`MAX_SEGMENTS`, split between sentences when t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.understanding import numbers, replies
@@ -122,27 +122,22 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     return [(sep, piece) for sep, piece in pieces if piece.strip()]
 
 
+def _cut_word(word: str, max_segments: int) -> list[str]:
+    """A word too long for one message, cut into the longest pieces that fit (the last one may be short)."""
+    chunks: list[str] = []
+    current = word
+    while not fits(current, max_segments):
+        cut = len(current)
+        while cut > 1 and not fits(current[:cut], max_segments):
+            cut -= 1
+        chunks.append(current[:cut])
+        current = current[cut:]
+    return [*chunks, current]
+
+
 def _hard_split(piece: str, max_segments: int) -> list[str]:
     """A sentence too long for one message: split between words, or inside a word as a last resort."""
-    chunks: list[str] = []
-    current = ""
-    for word in piece.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if fits(candidate, max_segments):
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = word
-        while not fits(current, max_segments):
-            cut = len(current)
-            while cut > 1 and not fits(current[:cut], max_segments):
-                cut -= 1
-            chunks.append(current[:cut])
-            current = current[cut:]
-    if current:
-        chunks.append(current)
-    return chunks
+    return _pack([(" ", word) for word in piece.split(" ")], max_segments, _cut_word)
 
 
 def _join(pieces: Sequence[tuple[str, str]]) -> str:
@@ -150,8 +145,16 @@ def _join(pieces: Sequence[tuple[str, str]]) -> str:
     return "".join(piece if index == 0 else f"{sep}{piece}" for index, (sep, piece) in enumerate(pieces))
 
 
-def _pack(pieces: Iterable[tuple[str, str]], max_segments: int) -> list[str]:
-    """Greedy: add sentences to the current message while it fits, else start the next one."""
+def _pack(
+    pieces: Iterable[tuple[str, str]],
+    max_segments: int,
+    split: Callable[[str, int], list[str]] = _hard_split,
+) -> list[str]:
+    """Greedy: add pieces to the current message while it fits, else start the next one.
+
+    A piece too long for a message of its own is ``split`` first (sentences between words, words
+    inside them); its last part starts the next message, so what follows it can still join it.
+    """
     messages: list[str] = []
     current = ""
     for sep, piece in pieces:
@@ -164,7 +167,7 @@ def _pack(pieces: Iterable[tuple[str, str]], max_segments: int) -> list[str]:
         if fits(piece, max_segments):
             current = piece
         else:
-            *full, current = _hard_split(piece, max_segments)
+            *full, current = split(piece, max_segments)
             messages.extend(full)
     if current:
         messages.append(current)

@@ -226,10 +226,6 @@ def _metadata(raw: Any) -> dict[str, Any]:
 class WidgetSocketIOInput(SocketIOInput):
     """Rasa's SocketIOInput with the ``enter_room`` fix and held messages (module docstring)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "socketio"
-
     presence_lease = PRESENCE_LEASE
 
     def __init__(

@@ -185,10 +185,6 @@ class TwilioSmsInput(TwilioInput):
     """Twilio's webhook with signature check, dedupe, opt-out and choices; see the module docstring."""
 
     @classmethod
-    def name(cls) -> str:
-        return "twilio"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
         if not credentials:
             cls.raise_missing_credentials_exception()

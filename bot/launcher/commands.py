@@ -13,24 +13,10 @@ import threading
 from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
+from bot.launcher import processes
 from bot.launcher.config import MODELS_DIR, SECRET_NAMES, LaunchError, StackConfig, find_model
 from bot.launcher.files import run_migrations, write_credentials, write_endpoints
 from bot.launcher.ports import check_ports_free
-from bot.launcher.processes import (
-    Check,
-    _ok,
-    _rasa_model_loaded,
-    action_server_check,
-    action_server_command,
-    process_env,
-    rasa_server_command,
-    rasa_shell_command,
-    readiness_checks,
-    ready_banner,
-    stack_commands,
-    wait_until_ready,
-    web_command,
-)
 from bot.launcher.scaled import (
     ScaledConfig,
     check_redis,
@@ -78,9 +64,13 @@ def run(config: StackConfig) -> int:
     token_source = prepare(
         config, {"RASA_PORT": config.rasa_port, "ACTION_PORT": config.action_port, "WEB_PORT": config.web_port}
     )
-    checks = readiness_checks(config, os.environ["RASA_API_TOKEN"])
+    checks = processes.readiness_checks(config, os.environ["RASA_API_TOKEN"])
     return _serve(
-        config, stack_commands(config), process_env(config, os.environ), checks, ready_banner(config, token_source)
+        config,
+        processes.stack_commands(config),
+        processes.process_env(config, os.environ),
+        checks,
+        processes.ready_banner(config, token_source),
     )
 
 
@@ -88,16 +78,16 @@ def scaled_commands(scaled: ScaledConfig, nginx: str) -> dict[str, list[str]]:
     """Process name -> argv for the scaled topology; every server under a keeper that restarts it."""
     stack = scaled.stack
     commands = {
-        f"rasa-{i}": kept(rasa_server_command(dataclasses.replace(stack, rasa_port=port)))
+        f"rasa-{i}": kept(processes.rasa_server_command(dataclasses.replace(stack, rasa_port=port)))
         for i, port in enumerate(scaled.rasa_ports, start=1)
     }
     commands.update(
         {
-            f"actions-{i}": kept(action_server_command(dataclasses.replace(stack, action_port=port)))
+            f"actions-{i}": kept(processes.action_server_command(dataclasses.replace(stack, action_port=port)))
             for i, port in enumerate(scaled.action_ports, start=1)
         }
     )
-    commands["web"] = web_command(stack)
+    commands["web"] = processes.web_command(stack)
     commands["nginx"] = nginx_command(scaled, nginx)
     return commands
 
@@ -122,16 +112,18 @@ def run_scaled(scaled: ScaledConfig) -> int:
     token_source = prepare(stack, scaled.ports())
     write_nginx_config(scaled)
     token = os.environ["RASA_API_TOKEN"]
-    env = process_env(stack, os.environ)
+    env = processes.process_env(stack, os.environ)
     env["ADVOCATE_INSTANCES"] = json.dumps(scaled_probes(scaled))
-    checks = readiness_checks(stack, token)
+    checks = processes.readiness_checks(stack, token)
     for name, url in scaled.instance_urls().items():
         if name.startswith("rasa-"):
-            checks.append(Check(name, f"{url}/status?token={quote(token, safe='')}", _rasa_model_loaded))
+            checks.append(
+                processes.Check(name, f"{url}/status?token={quote(token, safe='')}", processes._rasa_model_loaded)
+            )
         else:
-            checks.append(Check(name, f"{url}/health", _ok))
+            checks.append(processes.Check(name, f"{url}/health", processes._ok))
     instances = ", ".join(f"{name} :{url.rsplit(':', 1)[1]}" for name, url in scaled.instance_urls().items())
-    banner = ready_banner(stack, token_source) + (
+    banner = processes.ready_banner(stack, token_source) + (
         f"Behind nginx (:{stack.rasa_port} Rasa, :{stack.action_port} actions): {instances}.\n"
         f"Each instance's state: {stack.web_url}/healthz\n"
     )
@@ -139,13 +131,13 @@ def run_scaled(scaled: ScaledConfig) -> int:
 
 
 def _serve(
-    config: StackConfig, commands: dict[str, list[str]], env: dict[str, str], checks: list[Check], banner: str
+    config: StackConfig, commands: dict[str, list[str]], env: dict[str, str], checks: list[processes.Check], banner: str
 ) -> int:
     """Supervise the processes, print the banner once every check passes, say why it ended."""
     finished = threading.Event()
 
     def announce_when_ready(say: Callable[[str], None], stop: Callable[[], None]) -> None:
-        pending = wait_until_ready(checks, config.ready_timeout, finished.is_set)
+        pending = processes.wait_until_ready(checks, config.ready_timeout, finished.is_set)
         if finished.is_set():
             return
         if pending:
@@ -190,12 +182,12 @@ def shell(config: StackConfig) -> int:
     The shell's own Rasa server listens on SHELL_PORT (5006), so it does not collide with `make
     run`, and an action server already answering on ACTION_PORT is reused.
     """
-    action_running = not wait_until_ready([action_server_check(config)], timeout=0.1)
+    action_running = not processes.wait_until_ready([processes.action_server_check(config)], timeout=0.1)
     ports = {"SHELL_PORT": config.shell_port}
     if not action_running:
         ports["ACTION_PORT"] = config.action_port
     prepare(config, ports)
-    env = process_env(config, os.environ)
+    env = processes.process_env(config, os.environ)
 
     actions: subprocess.Popen[bytes] | None = None
     if action_running:
@@ -205,17 +197,21 @@ def shell(config: StackConfig) -> int:
         print(f"Starting the action server for this session (log: {log_path}) ...")
         with open(log_path, "ab") as log:
             actions = subprocess.Popen(
-                action_server_command(config), env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                processes.action_server_command(config),
+                env=env,
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C in the shell must not reach it; we stop it after
-            )  # fmt: skip
+            )
     try:
         if actions is not None:
-            pending = wait_until_ready(
-                [action_server_check(config)], config.ready_timeout, lambda: actions.poll() is not None
+            pending = processes.wait_until_ready(
+                [processes.action_server_check(config)], config.ready_timeout, lambda: actions.poll() is not None
             )
             if pending:
                 raise LaunchError(f"the action server did not start; see {config.var_dir / 'actions-shell.log'}")
-        chat = subprocess.Popen(rasa_shell_command(config), env=env, cwd=PROJECT_ROOT)
+        chat = subprocess.Popen(processes.rasa_shell_command(config), env=env, cwd=PROJECT_ROOT)
         # Ctrl-C reaches the shell from the terminal and belongs to it: the launcher only waits (a
         # no-op handler, not SIG_IGN, which the child would inherit). A SIGTERM sent to the
         # launcher alone (a supervisor, `timeout`) is passed on, so the shell is never orphaned.

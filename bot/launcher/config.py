@@ -34,11 +34,15 @@ class LaunchError(Exception):
 # Configuration
 
 
-def _port(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name) or str(default)
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise LaunchError(f"{name} must be a port number (1-65535), got {raw!r}")
+def whole_number(name: str, raw: str, highest: int, meaning: str) -> int:
+    """``raw``, the setting ``name``, as a whole number from 1 to ``highest``; else say it must be ``meaning``."""
+    if not raw.isdigit() or not 1 <= int(raw) <= highest:
+        raise LaunchError(f"{name} must be {meaning}, got {raw!r}")
     return int(raw)
+
+
+def _port(environ: Mapping[str, str], name: str, default: int) -> int:
+    return whole_number(name, environ.get(name) or str(default), 65535, "a port number (1-65535)")
 
 
 @dataclass(frozen=True)

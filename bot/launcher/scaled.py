@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.launcher.config import LaunchError, StackConfig
+from bot.launcher.config import LaunchError, StackConfig, whole_number
 
 DEFAULT_RASA_INSTANCES = 2
 DEFAULT_ACTION_INSTANCES = 2
@@ -44,9 +44,7 @@ SERVICE_TIMEOUT = 5.0
 
 def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = (environ.get(name) or str(default)).strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_INSTANCES:
-        raise LaunchError(f"{name} must be a number of instances from 1 to {MAX_INSTANCES}, got {raw!r}")
-    return int(raw)
+    return whole_number(name, raw, MAX_INSTANCES, f"a number of instances from 1 to {MAX_INSTANCES}")
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,14 @@ def _inform(slot: str, value: str) -> str:
 _NOT_SURE_BUTTON = ("Not sure", "/not_sure")
 
 
+def _buttons(slot: str, *options: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The buttons of `slot`'s question: each (title, code) sets the slot to that code, and "Not sure"
+    comes last, since every question accepts it."""
+    return (*((title, _inform(slot, code)) for title, code in options), _NOT_SURE_BUTTON)
+
+
 def _yes_no_buttons(slot: str) -> tuple[tuple[str, str], ...]:
-    return (("Yes", _inform(slot, "yes")), ("No", _inform(slot, "no")), _NOT_SURE_BUTTON)
+    return _buttons(slot, ("Yes", "yes"), ("No", "no"))
 
 
 # Prompts are short, kind and about 8th-grade reading level. They avoid words that belong to
@@ -70,38 +76,38 @@ QUESTIONS: dict[str, Question] = {
     "condition": Question(
         "What is {whose} diagnosis? Your own words are fine, like \u201cbreast cancer\u201d or "
         "\u201ca heart valve problem\u201d.",
-        (_NOT_SURE_BUTTON,),
+        _buttons("condition"),
     ),
     "treatment": Question(
         "What treatment are the doctors suggesting{for_whom}? For example surgery, chemo, a "
         "medicine, or waiting and watching.",
-        (
-            ("Surgery", _inform("treatment", "surgery")),
-            ("Chemotherapy", _inform("treatment", "chemotherapy")),
-            ("Radiation", _inform("treatment", "radiation therapy")),
-            ("Medicine", _inform("treatment", "medication")),
-            ("Wait and watch", _inform("treatment", "watchful waiting")),
-            _NOT_SURE_BUTTON,
+        _buttons(
+            "treatment",
+            ("Surgery", "surgery"),
+            ("Chemotherapy", "chemotherapy"),
+            ("Radiation", "radiation therapy"),
+            ("Medicine", "medication"),
+            ("Wait and watch", "watchful waiting"),
         ),
     ),
     "urgency": Question(
         "When is treatment supposed to start{for_whom}?",
-        (
-            ("Right away (today / ER)", _inform("urgency", "emergency")),
-            ("Within a week", _inform("urgency", "days")),
-            ("In 1 to 4 weeks", _inform("urgency", "weeks")),
-            ("A month or more", _inform("urgency", "months")),
-            ("No date yet", _inform("urgency", "not_started")),
-            _NOT_SURE_BUTTON,
+        _buttons(
+            "urgency",
+            ("Right away (today / ER)", "emergency"),
+            ("Within a week", "days"),
+            ("In 1 to 4 weeks", "weeks"),
+            ("A month or more", "months"),
+            ("No date yet", "not_started"),
         ),
     ),
     "diagnosis_certainty": Question(
         "Are the doctors sure about {whose} diagnosis?",
-        (
-            ("Yes, they're sure", _inform("diagnosis_certainty", "certain")),
-            ("They have doubts", _inform("diagnosis_certainty", "uncertain")),
-            ("Doctors disagree", _inform("diagnosis_certainty", "disagree")),
-            _NOT_SURE_BUTTON,
+        _buttons(
+            "diagnosis_certainty",
+            ("Yes, they're sure", "certain"),
+            ("They have doubts", "uncertain"),
+            ("Doctors disagree", "disagree"),
         ),
     ),
     "rare_condition": Question(
@@ -113,10 +119,10 @@ QUESTIONS: dict[str, Question] = {
     # ("yes" = not improving), so the answers are inverted (see _INTENT_CODES).
     "not_improving": Question(
         "Are {whose} symptoms getting better with the care so far?",
-        (
-            ("Getting better", _inform("not_improving", "no")),
-            ("Same or worse", _inform("not_improving", "yes")),
-            _NOT_SURE_BUTTON,
+        _buttons(
+            "not_improving",
+            ("Getting better", "no"),
+            ("Same or worse", "yes"),
         ),
     ),
     "insurer_requires": Question(
@@ -125,11 +131,11 @@ QUESTIONS: dict[str, Question] = {
     ),
     "confidence": Question(
         "How confident do you feel about the diagnosis and the plan{for_whom}?",
-        (
-            ("Very confident", _inform("confidence", "confident")),
-            ("Somewhat", _inform("confidence", "somewhat")),
-            ("Not confident", _inform("confidence", "not_confident")),
-            _NOT_SURE_BUTTON,
+        _buttons(
+            "confidence",
+            ("Very confident", "confident"),
+            ("Somewhat", "somewhat"),
+            ("Not confident", "not_confident"),
         ),
     ),
 }

@@ -92,12 +92,9 @@ def doctor_scripts(condition: str | None, treatment: str | None, relation: str |
     if who:
         return _caregiver_scripts(condition_name, treatment_name, who, cancer=cancer, kind=kind)
     on_condition = f" on my {condition_name}" if condition_name else ""
-    if kind == "course":
-        before = f"Before we start {treatment_name}"
-    elif treatment_name:
-        before = f"Before we go ahead with {_with_article(treatment_name)}"
-    else:
-        before = "Before we decide on treatment"
+    before = _before(
+        kind, treatment_name, start="we start", have="we go ahead with", undecided="we decide on treatment"
+    )
     own_shoes = "my type of cancer" if cancer else "my diagnosis"
     return [
         f"{before}, I'd like to get a second opinion{on_condition}. Will you help me with that?",
@@ -111,18 +108,28 @@ def _caregiver_scripts(condition: str, treatment: str, who: str, *, cancer: bool
     """The same three sentences, spoken by someone helping the patient ("we", "my mom's")."""
     pronoun = vocabulary.relation_pronouns(who)
     on_condition = f" on {pronoun['possessive']} {condition}" if condition else ""
-    if kind == "course":
-        before = f"Before my {who} starts {treatment}"
-    elif treatment:
-        before = f"Before my {who} has {_with_article(treatment)}"
-    else:
-        before = f"Before we decide on my {who}'s treatment"
+    before = _before(
+        kind, treatment, start=f"my {who} starts", have=f"my {who} has", undecided=f"we decide on my {who}'s treatment"
+    )
     return [
         f"{before}, we'd like to get a second opinion{on_condition}. Will you help us with that?",
         f"If this were your own {who}, who would you want {pronoun['object']} to see for a second opinion?",
         f"Could your office send my {who}'s records{_records_detail(kind, cancer=cancer)} to "
         f"the doctor giving the second opinion? {pronoun['subject']} can sign a release form.",
     ]
+
+
+def _before(kind: str, treatment: str, *, start: str, have: str, undecided: str) -> str:
+    """How the request opens: "Before <start> chemotherapy" for a course of treatment, "Before
+    <have> the mastectomy" for anything else named, "Before <undecided>" when nothing is.
+
+    The patient and the caregiver say it in their own words; the choice between them is the same.
+    """
+    if kind == "course":
+        return f"Before {start} {treatment}"
+    if treatment:
+        return f"Before {have} {_with_article(treatment)}"
+    return f"Before {undecided}"
 
 
 def _records_detail(kind: str, *, cancer: bool) -> str:

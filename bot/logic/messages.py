@@ -19,10 +19,13 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-YES_NO_BUTTONS: list[Button] = [
-    {"title": "Yes", "payload": "/affirm"},
-    {"title": "No", "payload": "/deny"},
-]
+def _yes_no_buttons(yes: str = "Yes", no: str = "No") -> list[Button]:
+    """The two buttons of a yes-or-no question: whatever their titles say, they send affirm and
+    deny, so a tap means what a typed "yes" or "no" means."""
+    return [{"title": yes, "payload": "/affirm"}, {"title": no, "payload": "/deny"}]
+
+
+YES_NO_BUTTONS: list[Button] = _yes_no_buttons()
 
 OPENING = (
     "Hi, I'm the Second Opinion Advocate, a virtual patient advocate. I'm a computer program, "
@@ -138,16 +141,10 @@ ERASE_CONFIRM = (
     "Are you sure? This permanently deletes everything I have stored about you: saved questions, "
     "records requests, your assessment, any advocate requests and our conversation history."
 )
-ERASE_CONFIRM_BUTTONS: list[Button] = [
-    {"title": "Yes, delete everything", "payload": "/affirm"},
-    {"title": "No, keep my data", "payload": "/deny"},
-]
+ERASE_CONFIRM_BUTTONS: list[Button] = _yes_no_buttons("Yes, delete everything", "No, keep my data")
 ERASED = "Done. I've deleted everything I had stored about you. You can start fresh any time."
 
-CLEAR_CONFIRM_BUTTONS: list[Button] = [
-    {"title": "Yes, delete all", "payload": "/affirm"},
-    {"title": "No, keep them", "payload": "/deny"},
-]
+CLEAR_CONFIRM_BUTTONS: list[Button] = _yes_no_buttons("Yes, delete all", "No, keep them")
 
 NOTHING_CHANGED = "OK, I haven't changed anything."
 
@@ -335,7 +332,7 @@ ASK_NUMBER_PROMPT = (
     "I'll use it only for this one text."
 )
 NOT_NOW_BUTTONS: list[Button] = [{"title": "Not now", "payload": "/deny"}]
-SEND_TEXT_BUTTONS: list[Button] = [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+SEND_TEXT_BUTTONS: list[Button] = _yes_no_buttons("Yes, send it")
 NO_TEXTS_HERE = (
     "I can't send text messages from here yet, sorry. You can open the link above on your phone, "
     "or copy it into a text yourself."

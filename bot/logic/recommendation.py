@@ -66,6 +66,11 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _cap_or(name: str | None, default: str) -> str:
+    """The name opening a sentence ("Keytruda may be ..."), or `default` ("This medicine") when unknown."""
+    return _cap(name) if name else default
+
+
 def _a(phrase: str) -> str:
     """"a lung cancer" / "an ovarian cancer": the article plain English needs."""
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
@@ -80,47 +85,60 @@ def _like(kind: str, name: str | None, article: bool = True) -> str:
     return subject if not name or name.lower() == kind else f"{subject} like {name}"
 
 
-def _strong_reasons(
-    answers: Mapping[str, Any],
-    condition: str | None,
-    treatment: str | None,
-    condition_category: str | None,
-    treatment_category: str | None,
-) -> list[str]:
+@dataclass(frozen=True)
+class _Case:
+    """What the rules read: the answers, and the condition and treatment with their categories."""
+
+    answers: Mapping[str, Any]
+    condition: str | None
+    treatment: str | None
+    condition_category: str | None
+    treatment_category: str | None
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> _Case:
+        """The case for the assessment's answers, names and categories resolved (see `_resolve`)."""
+        condition, condition_category = _resolve(answers, "condition")
+        treatment, treatment_category = _resolve(answers, "treatment")
+        return cls(answers, condition, treatment, condition_category, treatment_category)
+
+
+def _strong_reasons(case: _Case) -> list[str]:
+    """The reasons of the rules that make a second opinion strongly recommended."""
     reasons = []
-    if condition_category == "cancer":
+    if case.condition_category == "cancer":
         reasons.append(
-            f"{_cap(_a(condition or 'cancer'))} diagnosis means big treatment choices. For "
+            f"{_cap(_a(case.condition or 'cancer'))} diagnosis means big treatment choices. For "
             "most cancers there is usually time to get another opinion before treatment starts "
             "(American Cancer Society)."
         )
-    if treatment_category == "major_surgery":
+    if case.treatment_category == "major_surgery":
         reasons.append(
-            f"{_like('major surgery', treatment)} can't be undone, so it is worth a second look "
+            f"{_like('major surgery', case.treatment)} can't be undone, so it is worth a second look "
             "first. Medicare Part B covers a second opinion before a planned surgery."
         )
-    if treatment_category == "major_procedure":
+    if case.treatment_category == "major_procedure":
         reasons.append(
-            f"{_like('major procedure', treatment)} is a big step that is hard to undo. Medicare "
+            f"{_like('major procedure', case.treatment)} is a big step that is hard to undo. Medicare "
             "Part B covers a second opinion before a planned major procedure."
         )
-    if condition_category == "rare" or answers.get("rare_condition") == "yes":
-        subject = f"Rare conditions like {condition}" if condition else "Rare conditions"
+    if case.condition_category == "rare" or case.answers.get("rare_condition") == "yes":
+        subject = f"Rare conditions like {case.condition}" if case.condition else "Rare conditions"
         reasons.append(
             f"{subject} are harder to diagnose and treat, because most doctors see only a few "
             "cases. A specialist who sees many of them can add a lot."
         )
-    if treatment_category in _STRONG_TREATMENTS:
+    if case.treatment_category in _STRONG_TREATMENTS:
         kind = {
             "experimental": "an experimental treatment, still being tested",
             "high_risk": "a high-risk treatment",
             "transplant": "a transplant, a big and lasting step with serious risks",
-        }[treatment_category]
+        }[case.treatment_category]
         reasons.append(
-            f"{_cap(treatment) if treatment else 'The treatment'} is {kind}. Another expert can "
+            f"{_cap_or(case.treatment, 'The treatment')} is {kind}. Another expert can "
             "check it is the best choice and explain the other options."
         )
-    certainty = answers.get("diagnosis_certainty")
+    certainty = case.answers.get("diagnosis_certainty")
     if certainty == "uncertain":
         reasons.append(
             "The doctors are not sure about the diagnosis yet. A second look often helps: in a "
@@ -135,22 +153,18 @@ def _strong_reasons(
     return reasons
 
 
-def _recommended_reasons(
-    answers: Mapping[str, Any],
-    condition: str | None,
-    treatment: str | None,
-    condition_category: str | None,
-    treatment_category: str | None,
-) -> list[str]:
+def _recommended_reasons(case: _Case) -> list[str]:
+    """The reasons of the rules that make a second opinion recommended."""
+    treatment, treatment_category = case.treatment, case.treatment_category
     reasons = []
-    if answers.get("condition") == NOT_SURE:
+    if case.answers.get("condition") == NOT_SURE:
         reasons.append(
             "You're not sure what the diagnosis is yet. Ask the doctor to write it down; a second "
             "opinion can check it and explain it in plain words."
         )
-    if condition_category in _SERIOUS_LONG_TERM:
+    if case.condition_category in _SERIOUS_LONG_TERM:
         reasons.append(
-            f"{_cap(condition) if condition else 'This condition'} can affect health for years, so "
+            f"{_cap_or(case.condition, 'This condition')} can affect health for years, so "
             "choices made now matter. Another expert view is worth it."
         )
     if treatment_category == "surgery":
@@ -160,13 +174,13 @@ def _recommended_reasons(
         )
     if treatment_category in _INTENSE_TREATMENTS:
         reasons.append(
-            f"{_cap(treatment) if treatment else 'This treatment'} is a strong treatment with real "
+            f"{_cap_or(treatment, 'This treatment')} is a strong treatment with real "
             "side effects. It's reasonable to check it is the best plan. In one large study, second "
             "opinions changed the treatment for more than 1 in 3 people (Best Doctors, 2015)."
         )
     if treatment_category == "medication":
         reasons.append(
-            f"{_cap(treatment) if treatment else 'This medicine'} may be taken for a long time. "
+            f"{_cap_or(treatment, 'This medicine')} may be taken for a long time. "
             "Another doctor can check it is the right choice before it becomes part of daily life."
         )
     if treatment is None:
@@ -174,22 +188,22 @@ def _recommended_reasons(
             "The treatment plan isn't clear yet. A second opinion can help you understand all the "
             "choices before one is made."
         )
-    if answers.get("diagnosis_certainty") == NOT_SURE:
+    if case.answers.get("diagnosis_certainty") == NOT_SURE:
         reasons.append(
             "You're not sure how certain the diagnosis is. It's fair to ask. A second look often "
             "makes a diagnosis more exact (2 in 3 people in a Mayo Clinic study)."
         )
-    if answers.get("not_improving") == "yes":
+    if case.answers.get("not_improving") == "yes":
         reasons.append(
             "The symptoms are not getting better. That is a good time for a fresh set of eyes on "
             "the diagnosis and the plan."
         )
-    if answers.get("insurer_requires") == "yes":
+    if case.answers.get("insurer_requires") == "yes":
         reasons.append(
             "The health plan asks for a second opinion, so getting one also keeps the coverage on "
             "track."
         )
-    confidence = answers.get("confidence")
+    confidence = case.answers.get("confidence")
     if confidence in ("not_confident", "somewhat"):
         feeling = "don't feel confident" if confidence == "not_confident" else "feel only somewhat sure"
         reasons.append(
@@ -250,10 +264,9 @@ def recommend(answers: Mapping[str, Any]) -> Recommendation:
     Urgency never changes the level: an emergency adds `emergency_note` (don't delay emergency
     care, Medicare.gov), and the rules still say whether an opinion is worth getting afterwards.
     """
-    condition, condition_category = _resolve(answers, "condition")
-    treatment, treatment_category = _resolve(answers, "treatment")
-    strong = _strong_reasons(answers, condition, treatment, condition_category, treatment_category)
-    recommended = _recommended_reasons(answers, condition, treatment, condition_category, treatment_category)
+    case = _Case.of(answers)
+    strong = _strong_reasons(case)
+    recommended = _recommended_reasons(case)
     if strong:
         level = STRONGLY_RECOMMENDED
     elif recommended:

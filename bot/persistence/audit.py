@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import select, text, update
 
-from bot.persistence.db import session_scope
+from bot.persistence.db import inserted, session_scope
 from bot.persistence.models import AuditEntry, AuditHead, utcnow
 from bot.security.hashing import keyed_hash
 
@@ -164,8 +164,7 @@ def write_audit(
             subject=subject, detail=detail, created_at=now, prev_hash=head.last_hash,
             entry_hash=chain_hash(head.last_hash, content),
         )  # fmt: skip
-        session.add(row)
-        session.flush()
+        inserted(session, row)
         head.last_id = row.id
         head.last_hash = row.entry_hash
         return audit_dict(row)

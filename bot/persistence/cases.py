@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.persistence.db import session_scope
+from bot.persistence.db import inserted, session_scope
 from bot.persistence.models import Assessment, Conversation, RecordsRequest, utcnow
 from bot.persistence.people import iso, reader, writer
 from bot.security.crypto import PersonCipher
@@ -75,9 +75,7 @@ def save_assessment(sender_id: str, answers: dict[str, Any], recommendation: str
             recommendation=recommendation,
             reasons=cipher.seal_json(table, "reasons", reasons),
         )
-        session.add(row)
-        session.flush()
-        return _assessment_dict(row, cipher)
+        return _assessment_dict(inserted(session, row), cipher)
 
 
 def latest_assessment(sender_id: str) -> dict[str, Any] | None:
@@ -124,9 +122,7 @@ def create_records_request(sender_id: str, **fields: Any) -> dict[str, Any]:
         sealed["status"] = fields["status"]
     with session_scope() as session:
         row = RecordsRequest(sender_id=cipher.person, **sealed)
-        session.add(row)
-        session.flush()
-        return _records_dict(row, cipher)
+        return _records_dict(inserted(session, row), cipher)
 
 
 def list_records_requests(sender_id: str) -> list[dict[str, Any]]:

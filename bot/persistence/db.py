@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.persistence.engines import new_engine
+from bot.persistence.engines import Engines, new_engine
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -34,32 +33,23 @@ OUTAGE_WAIT_SECONDS = 30.0
 _FIRST_RETRY = 0.2
 _LONGEST_RETRY = 2.0
 
-_engines: dict[str, Engine] = {}
-_lock = threading.Lock()
-
-
 # WAL lets the web app read while Rasa and the action server write; secure_delete overwrites
 # deleted rows in the file.
 SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "secure_delete=ON")
 
+_engines = Engines(lambda url: new_engine(url, SQLITE_PRAGMAS))
+
 
 def get_engine(url: str | None = None) -> Engine:
     """One engine (and connection pool) per database URL per process."""
-    url = url or Settings.from_env().database_url
-    with _lock:
-        if url not in _engines:
-            _engines[url] = new_engine(url, SQLITE_PRAGMAS)
-        return _engines[url]
+    return _engines.get(url or Settings.from_env().database_url)
 
 
 def dispose_engines() -> None:
     """Close every pool (the key store's too); tests call this between databases."""
     from bot.security import keystore
 
-    with _lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
+    _engines.dispose()
     keystore.dispose_engines()
 
 
@@ -89,6 +79,13 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def inserted(session: Session, row: T) -> T:
+    """``row``, added and flushed: the database has given it its id and defaults, so it can be returned."""
+    session.add(row)
+    session.flush()
+    return row
 
 
 def is_outage(exc: BaseException, database_url: str | URL) -> bool:

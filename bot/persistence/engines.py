@@ -8,11 +8,13 @@
   connections get (the data file runs WAL, the key store a rollback journal).
 - PostgreSQL connections are checked before use (``pool_pre_ping``), so a restarted server costs a
   reconnect, not an error.
+- Each is made once per URL per process (:class:`Engines`): an engine is its connection pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +48,28 @@ def new_engine(url: str, sqlite_pragmas: Sequence[str] = ()) -> Engine:
         cursor.close()
 
     return engine
+
+
+class Engines:
+    """One engine (and connection pool) per URL per process, made by ``make`` on first use.
+
+    Threads share it (the web app's thread pool, the action server's executor), hence the lock.
+    """
+
+    def __init__(self, make: Callable[[str], Engine]) -> None:
+        self._make = make
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> Engine:
+        with self._lock:
+            if url not in self._engines:
+                self._engines[url] = self._make(url)
+            return self._engines[url]
+
+    def dispose(self) -> None:
+        """Close every pool and forget the engines (tests switch databases)."""
+        with self._lock:
+            for engine in self._engines.values():
+                engine.dispose()
+            self._engines.clear()

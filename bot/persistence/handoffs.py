@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.persistence import tracker_events
-from bot.persistence.db import session_scope
+from bot.persistence.db import inserted, session_scope
 from bot.persistence.models import Handoff, HandoffMessage, utcnow
 from bot.persistence.people import iso, reader, reader_by_hash, readers_by_hash, writer, writer_by_hash
 from bot.persistence.tracker_events import open_event
@@ -55,9 +55,7 @@ def open_handoff(sender_id: str, channel: str | None, reason: str, summary: dict
             summary=cipher.seal_json(TABLE, "summary", summary),
             status="open",
         )
-        session.add(row)
-        session.flush()
-        return _handoff_dict(row, cipher)
+        return _handoff_dict(inserted(session, row), cipher)
 
 
 def current_handoff(sender_id: str) -> dict[str, Any] | None:
@@ -106,12 +104,18 @@ def _message_dict(m: _Message) -> dict[str, Any]:
     return {"id": m.id, "author": m.author, "text": m.text, "created_at": iso(m.created_at)}
 
 
+def _readable(session: Session, handoff_id: int) -> tuple[Handoff, PersonCipher] | None:
+    """The hand-off and its person's cipher; None when there is no such hand-off or its person was erased."""
+    row = session.get(Handoff, handoff_id)
+    cipher = reader_by_hash(row.sender_id) if row is not None else None
+    return None if row is None or cipher is None else (row, cipher)
+
+
 def get_handoff(handoff_id: int) -> dict[str, Any] | None:
     with session_scope() as session:
-        row = session.get(Handoff, handoff_id)
-        cipher = reader_by_hash(row.sender_id) if row is not None else None
-        if row is None or cipher is None:
+        if (found := _readable(session, handoff_id)) is None:
             return None
+        row, cipher = found
         result = _handoff_dict(row, cipher)
         result["advocate_messages"] = [_message_dict(m) for m in _messages(row, cipher)]
         return result
@@ -124,17 +128,15 @@ def add_handoff_message(handoff_id: int, author: str, text_: str) -> dict[str, A
             return None
         cipher = writer_by_hash(row.sender_id)
         message = HandoffMessage(handoff_id=handoff_id, author=author, text=cipher.seal(MESSAGES_TABLE, "text", text_))
-        session.add(message)
-        session.flush()
+        inserted(session, message)
         return {"id": message.id, "author": author, "text": text_, "created_at": iso(message.created_at)}
 
 
 def close_handoff(handoff_id: int) -> dict[str, Any] | None:
     with session_scope() as session:
-        row = session.get(Handoff, handoff_id)
-        cipher = reader_by_hash(row.sender_id) if row is not None else None
-        if row is None or cipher is None:
+        if (found := _readable(session, handoff_id)) is None:
             return None
+        row, cipher = found
         if row.status != "closed":
             row.status = "closed"
             row.closed_at = utcnow()

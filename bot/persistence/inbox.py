@@ -29,15 +29,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.persistence.db import session_scope
 from bot.persistence.models import InboxMessage, utcnow
-from bot.persistence.people import reader_by_hash, writer
-from bot.persistence.queued_rows import delete_finished_before, people_with_free_rows
-from bot.security.crypto import UndecryptableValue
+from bot.persistence.people import writer
+from bot.persistence.queued_rows import add_once, claim_oldest, delete_finished_before, opened, people_with_free_rows
+from bot.security.crypto import PersonCipher
 
 logger = logging.getLogger(__name__)
 
@@ -71,22 +71,16 @@ class Inbound:
 def record_inbound(channel: str, key: str | None, sender: str, text: str, metadata: dict[str, Any]) -> str | None:
     """Store a message before its webhook is answered; the person's hash, or None for a repeat of ``key``."""
     cipher = writer(sender)
-    try:
-        with session_scope() as session:
-            session.add(
-                InboxMessage(
-                    channel=channel,
-                    message_key=key,
-                    sender_id=cipher.person,
-                    sender=cipher.seal(TABLE, "sender", sender),
-                    text=cipher.seal(TABLE, "text", text),
-                    meta=cipher.seal_json(TABLE, "metadata", metadata),
-                    claims=0,
-                )
-            )
-    except IntegrityError:  # the unique (channel, message_key): stored before, by any instance
-        return None
-    return cipher.person
+    row = InboxMessage(
+        channel=channel,
+        message_key=key,
+        sender_id=cipher.person,
+        sender=cipher.seal(TABLE, "sender", sender),
+        text=cipher.seal(TABLE, "text", text),
+        meta=cipher.seal_json(TABLE, "metadata", metadata),
+        claims=0,
+    )
+    return cipher.person if add_once(row) else None
 
 
 def holds(channel: str, key: str) -> bool:
@@ -107,25 +101,8 @@ def _done(session: Session, message_id: int, claim: str, now: datetime) -> int:
     ).rowcount
 
 
-def _claim_head(session: Session, channel: str, person: str, claim: str, lease: timedelta, now: datetime) -> bool:
-    """Claim the person's oldest unfinished message if nobody holds it (one atomic UPDATE)."""
-    head = InboxMessage.__table__.alias("head")  # an alias, or the subquery would correlate to the UPDATE
-    oldest = (
-        select(func.min(head.c.id))
-        .where(head.c.channel == channel, head.c.sender_id == person, head.c.done_at.is_(None))
-        .scalar_subquery()
-    )
-    claimed = session.execute(
-        update(InboxMessage)
-        .where(
-            InboxMessage.id == oldest,
-            InboxMessage.done_at.is_(None),
-            or_(InboxMessage.claimed_by.is_(None), InboxMessage.lease_until < now),
-        )
-        .values(claimed_by=claim, lease_until=now + lease, claims=InboxMessage.claims + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
+def _not_done(columns: Any) -> ColumnElement[bool]:
+    return columns.done_at.is_(None)
 
 
 def claim_next(channel: str, person: str, claim: str, lease: timedelta, now: datetime | None = None) -> Inbound | None:
@@ -137,7 +114,11 @@ def claim_next(channel: str, person: str, claim: str, lease: timedelta, now: dat
     while True:
         now = now or utcnow()
         with session_scope() as session:
-            if not _claim_head(session, channel, person, claim, lease, now):
+            claimed = claim_oldest(
+                session, InboxMessage, _not_done, channel=channel, person=person, claim=claim, lease=lease, now=now,
+                counter="claims",
+            )  # fmt: skip
+            if not claimed:
                 return None
             row = session.scalars(
                 select(InboxMessage).where(InboxMessage.claimed_by == claim, InboxMessage.done_at.is_(None))
@@ -152,23 +133,23 @@ def _open(row: InboxMessage, claim: str) -> Inbound | None:
     if row.claims > MAX_CLAIMS:
         logger.error("inbox: message %d (%s) dropped: its turn was started %d times", row.id, row.channel, MAX_CLAIMS)
         return None
-    cipher = reader_by_hash(row.sender_id)
-    try:
-        if cipher is None:
-            raise UndecryptableValue("no key")
-        return Inbound(
-            id=row.id,
-            channel=row.channel,
-            key=row.message_key,
-            sender=cipher.open(TABLE, "sender", row.sender) or "",
-            text=cipher.open(TABLE, "text", row.text) or "",
-            metadata=cipher.open_json(TABLE, "metadata", row.meta, {}),
-            claim=claim,
-            claims=row.claims,
-        )
-    except UndecryptableValue:
+    inbound = opened(row, lambda cipher: _inbound(row, claim, cipher))
+    if inbound is None:
         logger.warning("inbox: message %d (%s) dropped: it no longer opens (erased)", row.id, row.channel)
-        return None
+    return inbound
+
+
+def _inbound(row: InboxMessage, claim: str, cipher: PersonCipher) -> Inbound:
+    return Inbound(
+        id=row.id,
+        channel=row.channel,
+        key=row.message_key,
+        sender=cipher.open(TABLE, "sender", row.sender) or "",
+        text=cipher.open(TABLE, "text", row.text) or "",
+        metadata=cipher.open_json(TABLE, "metadata", row.meta, {}),
+        claim=claim,
+        claims=row.claims,
+    )
 
 
 def renew(message_id: int, claim: str, lease: timedelta) -> bool:

@@ -23,16 +23,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.persistence.db import session_scope
 from bot.persistence.models import OutboxMessage, utcnow
-from bot.persistence.people import reader_by_hash, sender_hash, writer
-from bot.persistence.queued_rows import delete_finished_before, people_with_free_rows
-from bot.security.crypto import UndecryptableValue
+from bot.persistence.people import sender_hash, writer
+from bot.persistence.queued_rows import add_once, claim_oldest, delete_finished_before, opened, people_with_free_rows
+from bot.security.crypto import PersonCipher
 
 logger = logging.getLogger(__name__)
 
@@ -59,25 +60,25 @@ class Outbound:
 def enqueue(channel: str, key: str, recipient: str, text: str) -> str:
     """Store a message to send (once per ``key``: a repeat is ignored); the recipient's keyed hash."""
     cipher = writer(recipient)
-    try:
-        with session_scope() as session:
-            session.add(
-                OutboxMessage(
-                    channel=channel,
-                    message_key=key,
-                    sender_id=cipher.person,
-                    recipient=cipher.seal(TABLE, "recipient", recipient),
-                    body=cipher.seal(TABLE, "body", text),
-                    status=PENDING,
-                    parts_sent=0,
-                    provider_ids="",
-                    attempts=0,
-                    next_attempt_at=utcnow(),
-                )
-            )
-    except IntegrityError:  # the unique (channel, message_key): already queued, sent or failed
+    row = OutboxMessage(
+        channel=channel,
+        message_key=key,
+        sender_id=cipher.person,
+        recipient=cipher.seal(TABLE, "recipient", recipient),
+        body=cipher.seal(TABLE, "body", text),
+        status=PENDING,
+        parts_sent=0,
+        provider_ids="",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    if not add_once(row):  # already queued, sent or failed
         logger.info("outbox: %s message %s was queued before; not queued again", channel, key)
     return sender_hash(recipient)
+
+
+def _pending(columns: Any) -> ColumnElement[bool]:
+    return columns.status == PENDING
 
 
 def _held_by(message_id: int, claim: str) -> list[object]:
@@ -100,45 +101,32 @@ def claim_next(channel: str, person: str, claim: str, lease: timedelta, now: dat
     elsewhere: later messages wait behind it, so they never overtake it.
     """
     now = now or utcnow()
-    head = OutboxMessage.__table__.alias("head")  # an alias, or the subquery would correlate to the UPDATE
-    oldest = (
-        select(func.min(head.c.id))
-        .where(head.c.channel == channel, head.c.sender_id == person, head.c.status == PENDING)
-        .scalar_subquery()
-    )
     with session_scope() as session:
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == oldest,
-                OutboxMessage.status == PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.lease_until < now),
-            )
-            .values(claimed_by=claim, lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        claimed = claim_oldest(
+            session, OutboxMessage, _pending, channel=channel, person=person, claim=claim, lease=lease, now=now,
+            counter="attempts", due=(OutboxMessage.next_attempt_at <= now,),
+        )  # fmt: skip
+        if not claimed:
             return None
         row = session.scalars(select(OutboxMessage).where(OutboxMessage.claimed_by == claim)).one()
-        cipher = reader_by_hash(row.sender_id)
-        try:
-            if cipher is None:
-                raise UndecryptableValue("no key")
-            return Outbound(
-                id=row.id,
-                channel=row.channel,
-                key=row.message_key,
-                recipient=cipher.open(TABLE, "recipient", row.recipient) or "",
-                text=cipher.open(TABLE, "body", row.body) or "",
-                parts_sent=row.parts_sent,
-                attempts=row.attempts,
-                claim=claim,
-            )
-        except UndecryptableValue:
+        outbound = opened(row, lambda cipher: _outbound(row, claim, cipher))
+        if outbound is None:
             logger.warning("outbox: message %d (%s) dropped: it no longer opens (erased)", row.id, row.channel)
             _finish(session, row.id, claim, FAILED, last_error="undecryptable")
-            return None
+        return outbound
+
+
+def _outbound(row: OutboxMessage, claim: str, cipher: PersonCipher) -> Outbound:
+    return Outbound(
+        id=row.id,
+        channel=row.channel,
+        key=row.message_key,
+        recipient=cipher.open(TABLE, "recipient", row.recipient) or "",
+        text=cipher.open(TABLE, "body", row.body) or "",
+        parts_sent=row.parts_sent,
+        attempts=row.attempts,
+        claim=claim,
+    )
 
 
 def mark_part_sent(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.persistence.db import session_scope
+from bot.persistence.db import inserted, session_scope
 from bot.persistence.models import Question, QuestionText, ShareLink, utcnow
 from bot.persistence.people import aware, iso, reader, reader_by_hash, sender_hash, writer
 from bot.security.crypto import PersonCipher
@@ -128,8 +128,7 @@ def create_share_link(sender_id: str, lifetime: timedelta = SHARE_LINK_LIFETIME)
     with session_scope() as session:
         session.execute(delete(ShareLink).where(ShareLink.sender_id == person, ShareLink.expires_at <= now))
         row = ShareLink(token_hash=_token_hash(token), sender_id=person, created_at=now, expires_at=now + lifetime)
-        session.add(row)
-        session.flush()
+        inserted(session, row)
         return {"token": token, "created_at": iso(row.created_at), "expires_at": iso(row.expires_at)}
 
 

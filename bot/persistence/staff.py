@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.persistence.db import session_scope
+from bot.persistence.db import inserted, session_scope
 from bot.persistence.models import Advocate, AdvocateSession, ApiKey, LoginFailure, utcnow
 from bot.persistence.repository import _aware, _iso
 
@@ -56,9 +56,7 @@ def create_advocate(email: str, name: str, password_hash: str) -> dict[str, Any]
         if _advocate_by_email(session, email) is not None:
             raise ValueError(f"an advocate with e-mail {normalize_email(email)} already exists")
         row = Advocate(email=normalize_email(email), name=name.strip(), password_hash=password_hash, active=True)
-        session.add(row)
-        session.flush()
-        return _advocate_dict(row)
+        return _advocate_dict(inserted(session, row))
 
 
 def list_advocates() -> list[dict[str, Any]]:
@@ -115,8 +113,7 @@ def start_advocate_session(advocate_id: int, token_hash: str, csrf_token: str, e
         row = AdvocateSession(
             advocate_id=advocate_id, token_hash=token_hash, csrf_token=csrf_token, expires_at=expires_at
         )
-        session.add(row)
-        session.flush()
+        inserted(session, row)
         return {"id": row.id, "advocate_id": advocate_id, "expires_at": _iso(row.expires_at)}
 
 
@@ -213,9 +210,7 @@ def _api_key_dict(k: ApiKey) -> dict[str, Any]:
 def create_api_key(name: str, key_hash: str, prefix: str) -> dict[str, Any]:
     with session_scope() as session:
         row = ApiKey(name=name.strip()[:255], key_hash=key_hash, prefix=prefix)
-        session.add(row)
-        session.flush()
-        return _api_key_dict(row)
+        return _api_key_dict(inserted(session, row))
 
 
 def list_api_keys() -> list[dict[str, Any]]:

@@ -35,13 +35,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
-from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain, InvalidDomain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
@@ -49,6 +44,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.logic import pending
+from bot.rasa_ext.sure_policy import SurePolicy
 from bot.understanding import numbers, replies
 
 PENDING_SLOT = pending.SLOT
@@ -65,29 +61,13 @@ def choice_opened_last_turn(tracker: DialogueStateTracker) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class ChoicePolicy(Policy):
+class ChoicePolicy(SurePolicy):
     """Predicts the action that takes a numbered pick, right after the bot offered the choice.
 
-    Confidence 1.0 at priority RulePolicy + 1 wins over the fallback rule a bare "2" would
-    otherwise trigger; it is not flagged `is_no_user_prediction`, so HandoffPolicy (safety, the
-    handoff) and an active form (RulePolicy's flagged loop prediction) still win over it.
+    Confidence 1.0 at priority RulePolicy + 1 (`SurePolicy`) wins over the fallback rule a bare
+    "2" would otherwise trigger; it is not flagged `is_no_user_prediction`, so HandoffPolicy
+    (safety, the handoff) and an active form (RulePolicy's flagged loop prediction) still win over it.
     """
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """`priority` above RulePolicy's, so a pick beats the fallback rule."""
-        return {POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1}
-
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: TrackerFeaturizer | None = None,
-    ) -> None:
-        """`Policy.load` calls this with the same signature."""
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
 
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Learns nothing; checks the domain has the slot and actions, so `rasa train` fails early."""
@@ -101,26 +81,11 @@ class ChoicePolicy(Policy):
             raise InvalidDomain(f"{self.__class__.__name__}: actions not in the domain: {', '.join(missing)}.")
         return self._resource
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        """The action taking the pick, or abstain (all zeros, which never wins)."""
-        probabilities = self._default_predictions(domain)
-        action = self._action_for_pick(tracker)
-        if action is not None:
-            probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
-
-    @classmethod
-    def _action_for_pick(cls, tracker: DialogueStateTracker) -> str | None:
+    def _action(self, tracker: DialogueStateTracker) -> str | None:
         """The action for the reply, `action_listen` once that action ran, or None."""
         if tracker.active_loop_name:
             return None
-        answer = cls._answer(tracker)
+        answer = self._answer(tracker)
         if answer is None:
             return None
         ran = actions_since_latest_message(tracker)
@@ -147,6 +112,7 @@ class ChoicePolicy(Policy):
         if kind.typed_text is not None and intent in kind.typed_text[1]:
             return kind.typed_text[0]
         return None
+
 
 def actions_since_latest_message(tracker: DialogueStateTracker) -> list[str]:
     """The actions run since the latest user message, in order (none right after it)."""

@@ -25,9 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 import rasa.shared.utils.io
-from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
 from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -37,13 +35,15 @@ from rasa.shared.core.domain import Domain, InvalidDomain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_ext.sure_policy import SurePolicy
+
 HANDOFF_SLOT = "handoff_active"
 SAFETY_ACTIONS_KEY = "safety_actions"
 DEFAULT_SAFETY_ACTIONS = {"crisis_self_harm": "action_crisis", "medical_emergency": "action_emergency"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class HandoffPolicy(Policy):
+class HandoffPolicy(SurePolicy):
     """Predicts the safety action after a safety intent, else `action_listen` during a handoff.
 
     How it wins deterministically in `DefaultPolicyPredictionEnsemble`: predictions flagged
@@ -52,16 +52,15 @@ class HandoffPolicy(Policy):
     otherwise beat intent-based ones), then the highest confidence wins, then the highest
     priority. This policy flags its prediction, gives it confidence 1.0 and by default has
     priority RulePolicy + 1, so no other policy can out-rank it. When it abstains it returns all
-    zeros without the flag, which can never win over a real prediction.
+    zeros without the flag, which can never win over a real prediction (`SurePolicy`).
     """
+
+    flags_no_user_prediction = True
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """`priority` above RulePolicy's; which action answers which safety intent."""
-        return {
-            POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1,
-            SAFETY_ACTIONS_KEY: dict(DEFAULT_SAFETY_ACTIONS),
-        }
+        """`priority` above RulePolicy's (`SurePolicy`); which action answers which safety intent."""
+        return {**SurePolicy.get_default_config(), SAFETY_ACTIONS_KEY: dict(DEFAULT_SAFETY_ACTIONS)}
 
     def __init__(
         self,
@@ -93,22 +92,12 @@ class HandoffPolicy(Policy):
             )
         return self._resource
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        """The safety action, or `action_listen` when the advocate has the turn, else abstain."""
-        probabilities = self._default_predictions(domain)
+    def _action(self, tracker: DialogueStateTracker) -> str | None:
+        """The safety action, or `action_listen` when the advocate has the turn, else None (abstain)."""
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
             # Once any other action ran, the other policies finish the turn.
-            return self._prediction(probabilities)
+            return None
         action = self._safety_actions.get(tracker.latest_message.intent_name or "")
         if action is None and tracker.get_slot(HANDOFF_SLOT) is True:
-            action = ACTION_LISTEN_NAME
-        if action is None:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
+            return ACTION_LISTEN_NAME
+        return action

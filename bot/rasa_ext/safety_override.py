@@ -20,12 +20,7 @@ Rasa.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
@@ -39,24 +34,17 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa_ext.untrained import UntrainedComponent
 from bot.understanding.intent_holds import UNSURE, Reading, hold
 from bot.understanding.payloads import is_button_payload
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyIntentOverride(GraphComponent):
-    """Sets the intent `intent_holds.hold` gives (1.0), or `nlu_fallback` when it says unsure."""
+class SafetyIntentOverride(UntrainedComponent):
+    """Sets the intent `intent_holds.hold` gives (1.0), or `nlu_fallback` when it says unsure.
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyIntentOverride:
-        """Nothing to configure or load: the holds are code in `bot.understanding`."""
-        return cls()
+    Nothing to configure or load: the holds are code in `bot.understanding`.
+    """
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Applies the holds to every message with a text that is not a button payload."""

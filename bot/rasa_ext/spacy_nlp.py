@@ -25,12 +25,11 @@ from typing import Any
 import spacy
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 
 from bot.nlp import components  # noqa: F401  (registers the pipeline's factories before loading)
 from bot.nlp.build import build, content_hash
+from bot.rasa_ext.untrained import UntrainedComponent
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +39,12 @@ logger = logging.getLogger(__name__)
     is_trainable=False,
     model_from="AdvocateSpacyNLP",
 )
-class AdvocateSpacyNLP(SpacyNLP):
-    """Provides the project's spaCy pipeline to SpacyTokenizer and the vocabulary extractor."""
+class AdvocateSpacyNLP(UntrainedComponent, SpacyNLP):
+    """Provides the project's spaCy pipeline to SpacyTokenizer and the vocabulary extractor.
+
+    `UntrainedComponent` first, so its `create` (which builds with `_from_config` below) is the
+    one Rasa calls instead of `SpacyNLP.create`, which loads a model by name.
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -54,13 +57,7 @@ class AdvocateSpacyNLP(SpacyNLP):
         return content_hash()
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> AdvocateSpacyNLP:
+    def _from_config(cls, config: dict[str, Any], execution_context: ExecutionContext) -> AdvocateSpacyNLP:
         """Builds (when missing) and loads the pipeline for the current vocabularies."""
         path = build()
         logger.info("Loading the advocate spaCy pipeline from '%s'.", path)

@@ -33,10 +33,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent, SchemaNode
+from rasa.engine.graph import ExecutionContext, SchemaNode
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
 from rasa.nlu.selectors.response_selector import ResponseSelector
@@ -44,6 +42,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.rasa_ext.untrained import UntrainedComponent
 
 # DIET's (and ResponseSelector's) settings under which the token positions are read.
 _TOKEN_READING_SETTINGS = ("number_of_transformer_layers", "use_masked_language_model", "entity_recognition")
@@ -92,17 +92,11 @@ def drop_token_features(message: Message) -> None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class UnusedTokenFeaturesDropper(GraphComponent):
+class UnusedTokenFeaturesDropper(UntrainedComponent):
     """Empties the text's token-level features, which the classifiers after it never read."""
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UnusedTokenFeaturesDropper:
+    def _from_config(cls, config: dict[str, Any], execution_context: ExecutionContext) -> UnusedTokenFeaturesDropper:
         """Nothing to configure or learn; refuses a graph that reads token features."""
         check_token_readers(execution_context.graph_schema.nodes.values())
         return cls()

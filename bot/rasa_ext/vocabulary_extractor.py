@@ -23,10 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
@@ -42,6 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.logic.vocabulary import Mention, find_mentions
 from bot.nlp.mentions import doc_mentions
+from bot.rasa_ext.untrained import UntrainedComponent
 from bot.understanding.payloads import is_button_payload
 
 
@@ -55,23 +53,13 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
+class VocabularyEntityExtractor(UntrainedComponent, EntityExtractorMixin):
     """Adds the vocabulary's entities (`condition`, `treatment`, `relation`, `topic`, ...).
 
     Each entity carries `extractor: VocabularyEntityExtractor`; `rasa test nlu` discovers the
     extractors to evaluate from that key in the predictions, so this one gets its own report.
+    Nothing to configure or load: the vocabulary is data shipped with the code.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> VocabularyEntityExtractor:
-        """Nothing to configure or load: the vocabulary is data shipped with the code."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the vocabulary's mentions, replacing other extractors' overlapping ones.

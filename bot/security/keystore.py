@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, d
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from bot.persistence.engines import new_engine
+from bot.persistence.engines import Engines, new_engine
 from bot.security.crypto import (
     MasterKey,
     PersonCipher,
@@ -57,10 +56,6 @@ person_keys = Table(
     Column("wrapped", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-
-_engines: dict[str, Engine] = {}
-_lock = threading.Lock()
-
 
 def keystore_url(database_url: str) -> str:
     """``KEYSTORE_URL``, else the default for the data database at ``database_url`` (see module doc)."""
@@ -89,20 +84,16 @@ def _new_engine(url: str) -> Engine:
     return engine
 
 
+_engines = Engines(_new_engine)
+
+
 def get_engine(database_url: str) -> Engine:
     """The key store's engine for the data database at ``database_url`` (one per process)."""
-    url = keystore_url(database_url)
-    with _lock:
-        if url not in _engines:
-            _engines[url] = _new_engine(url)
-        return _engines[url]
+    return _engines.get(keystore_url(database_url))
 
 
 def dispose_engines() -> None:
-    with _lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
+    _engines.dispose()
 
 
 @contextmanager

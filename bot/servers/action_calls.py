@@ -24,6 +24,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from bot.servers.replacing import replace_once
+
 # Far more than any action looks back (RECENT_TURNS = 12 lines of transcript is at most 12 user
 # messages), so no action can tell the difference.
 RECENT_USER_MESSAGES = 30
@@ -63,6 +65,4 @@ action_call_format.recent_events_only = True  # type: ignore[attr-defined]
 
 def install() -> None:
     """Every action call of this process carries the recent events only."""
-    if getattr(RemoteAction._action_call_format, "recent_events_only", False):
-        return
-    RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
+    replace_once(RemoteAction, "_action_call_format", action_call_format, "recent_events_only")

@@ -35,6 +35,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.logic.messages import ACTION_SERVER_DOWN
+from bot.servers.replacing import replace_once
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,6 @@ def ending_the_turn_on_outage(run_action: RunAction) -> RunAction:
 
 def install() -> None:
     """Every action call of this process waits out a restart and ends the turn kindly when it cannot."""
-    if not getattr(RemoteAction.run, "outage_aware", False):
-        RemoteAction.run = retrying_connects(RemoteAction.run)  # type: ignore[method-assign]
-    if not getattr(MessageProcessor._run_action, "outage_aware", False):
-        MessageProcessor._run_action = ending_the_turn_on_outage(MessageProcessor._run_action)  # type: ignore[method-assign]
+    run, run_action = RemoteAction.run, MessageProcessor._run_action
+    replace_once(RemoteAction, "run", retrying_connects(run), "outage_aware")
+    replace_once(MessageProcessor, "_run_action", ending_the_turn_on_outage(run_action), "outage_aware")

@@ -18,6 +18,8 @@ from jsonschema.protocols import Validator
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from bot.servers.replacing import replace_once
+
 EXPLANATION = (
     ". Failed to validate Action server response from API, make sure your response from the Action "
     f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
@@ -43,12 +45,10 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
 
 
 # Marks the function (and, through functools.wraps, any wrapper of it, such as make profile's
-# timing hooks) so a second install keeps what is already there.
+# timing hooks) so a second install keeps what is already there (bot.servers.replacing).
 validate_action_result.prebuilt_validator = True  # type: ignore[attr-defined]
 
 
 def install() -> None:
     """Every ``RemoteAction`` of this process validates replies on the prebuilt validator."""
-    if getattr(RemoteAction._validate_action_result, "prebuilt_validator", False):
-        return
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    replace_once(RemoteAction, "_validate_action_result", validate_action_result, "prebuilt_validator")

@@ -15,9 +15,9 @@ time, so its fall-backs and errors are unchanged.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa.shared.core.events import Event
+
+from bot.servers.replacing import replace_once
 
 _original = Event.resolve_by_type
 _classes: dict[str, type[Event]] = {}
@@ -40,10 +40,7 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
 
 def install() -> None:
     """Every event of this process is resolved through the remembered classes."""
-    current: Any = Event.__dict__["resolve_by_type"]
-    if getattr(current.__func__, "remembers_classes", False):
-        return
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    replace_once(Event, "resolve_by_type", staticmethod(resolve_by_type), "remembers_classes")
 
 
 resolve_by_type.remembers_classes = True  # type: ignore[attr-defined]

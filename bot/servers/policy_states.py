@@ -23,6 +23,8 @@ from typing import Any
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.servers.replacing import replace_once
+
 # The attribute of a tracker that holds its computed states (one tracker: one turn being handled).
 _CACHE_ATTRIBUTE = "_advocate_past_states"
 
@@ -71,6 +73,5 @@ def computed_once(original: StatesForHistory) -> StatesForHistory:
 
 def install() -> None:
     """Every policy of this process shares one computation of a tracker's states per prediction."""
-    if getattr(Domain.states_for_tracker_history, "computed_once", False):
-        return
-    Domain.states_for_tracker_history = computed_once(Domain.states_for_tracker_history)  # type: ignore[method-assign]
+    current = Domain.states_for_tracker_history
+    replace_once(Domain, "states_for_tracker_history", computed_once(current), "computed_once")

@@ -8,11 +8,17 @@
   ``http://localhost:$WEB_PORT`` and ``http://127.0.0.1:$WEB_PORT``, plus ``PUBLIC_BASE_URL``.
 - ``WEB_CORS_ORIGINS``: the same for the web app's API; none by default (the console is served
   from the web app itself, so it needs none).
+
+``env_number`` reads a numeric setting the same way wherever it is read (the channels' inbound
+limits, the turn gate): blank is the default, anything but a number is refused by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
+
+Number = TypeVar("Number", int, float)
 
 DEFAULT_BIND_HOST = "127.0.0.1"
 # Hosts that mean "every interface": the servers are still reached on this machine by loopback.
@@ -27,6 +33,23 @@ RASA_MAX_REQUEST_BYTES = 1024 * 1024
 ACTION_MAX_REQUEST_BYTES = 16 * 1024 * 1024
 # The web app takes JSON from the console and forms; nothing legitimate comes near this.
 WEB_MAX_REQUEST_BYTES = 1024 * 1024
+
+
+def env_number(environ: Mapping[str, str], name: str, default: Number, parse: type[Number]) -> Number:
+    """The number the variable ``name`` sets, read by ``parse`` (int or float); ``default`` when unset or blank.
+
+    A value ``parse`` cannot read is refused with a ValueError that names the variable ("... must
+    be a whole number, got 'many'"). Which numbers make sense (at least 1, 0 for "no limit", any
+    positive duration) is each caller's to check, in words that say what the setting means.
+    """
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return parse(raw)
+    except ValueError:
+        kind = "a whole number" if parse is int else "a number"
+        raise ValueError(f"{name} must be {kind}, got {raw!r}") from None
 
 
 def bind_host(environ: Mapping[str, str]) -> str:

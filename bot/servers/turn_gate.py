@@ -31,6 +31,9 @@ from typing import Any
 import anyio
 from rasa.core.processor import MessageProcessor
 
+from bot.servers.replacing import replace_once
+from bot.servers.settings import env_number
+
 TURNS_AT_ONCE_VARIABLE = "RASA_TURNS_AT_ONCE"
 # Measured with `make bench-load` on 2 cores (README, "How fast it is").
 DEFAULT_TURNS_AT_ONCE = 2
@@ -40,13 +43,10 @@ HandleMessage = Callable[..., Awaitable[Any]]
 
 def turns_at_once(environ: Mapping[str, str]) -> int:
     """How many turns may be in progress at once; 0 means no limit (Rasa's own behaviour)."""
-    raw = (environ.get(TURNS_AT_ONCE_VARIABLE) or "").strip()
-    if not raw:
-        return DEFAULT_TURNS_AT_ONCE
     try:
-        value = int(raw)
-    except ValueError:
-        raise SystemExit(f"error: {TURNS_AT_ONCE_VARIABLE} must be a whole number, not {raw!r}") from None
+        value = env_number(environ, TURNS_AT_ONCE_VARIABLE, DEFAULT_TURNS_AT_ONCE, int)
+    except ValueError as exc:  # the server does not start: say why, without a traceback
+        raise SystemExit(f"error: {exc}") from None
     if value < 0:
         raise SystemExit(f"error: {TURNS_AT_ONCE_VARIABLE} must be 0 (no limit) or more, not {value}")
     return value
@@ -71,6 +71,5 @@ def gated(handle_message: HandleMessage, slots: int) -> HandleMessage:
 def install(environ: Mapping[str, str] | None = None) -> None:
     """Limit this process's turns in progress to ``RASA_TURNS_AT_ONCE`` (default 2; 0: no limit)."""
     slots = turns_at_once(os.environ if environ is None else environ)
-    if slots == 0 or hasattr(MessageProcessor.handle_message, "turn_slots"):
-        return
-    MessageProcessor.handle_message = gated(MessageProcessor.handle_message, slots)  # type: ignore[method-assign]
+    if slots:
+        replace_once(MessageProcessor, "handle_message", gated(MessageProcessor.handle_message, slots), "turn_slots")

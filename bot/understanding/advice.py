@@ -103,19 +103,41 @@ def _for_matching(own_words: str) -> str:
     return _TRAILING.sub("", cleaned)
 
 
-def _goal_and_chances(text: str, original: str) -> str | None:
-    if re.search(
-        r"\bcur(?:able|e|ed|ing)\b|\bsurviv\w*|\b(?:die|dying)\b|\bchances?\b|\bodds\b|"
-        r"\bprognosis\b|\blife\s+expectancy\b|"
-        r"\bhow\s+long\s+(?:do\s+i\s+have|will\s+i\s+live|have\s+i\s+got)\b|"
-        r"\bbeat\s+(?:it|this)\b|\bterminal\b",
-        text,
-    ):
-        return _GOAL_AND_CHANCES
-    return None
+# A rewriting rule: (the question in lower case, the person's own words) -> the question for the
+# doctors, or None when the rule does not fit.
+_Rule = Callable[[str, str], str | None]
+
+
+def _fixed(pattern: str, question: str) -> _Rule:
+    """A rule that gives one fixed question whenever `pattern` is found: the worry needs no noun."""
+    found = re.compile(pattern)
+
+    def rule(text: str, original: str) -> str | None:
+        return question if found.search(text) else None
+
+    return rule
+
+
+def _about(pattern: str, question: str, vague: frozenset[str] = frozenset()) -> _Rule:
+    """A rule whose question names the thing asked about: `pattern`'s group "x", in the person's spelling.
+
+    `question` holds "{thing}". A thing in `vague` ("it", "this") names nothing, so the rule does not
+    fire and a later, more general one can.
+    """
+    found = re.compile(pattern)
+
+    def rule(text: str, original: str) -> str | None:
+        match = found.search(text)
+        thing = _noun(match.group("x"), original) if match else ""
+        if thing and thing.lower() not in vague:
+            return question.format(thing=thing)
+        return None
+
+    return rule
 
 
 def _second_opinion(text: str, original: str) -> str | None:
+    """ "Should I get a second opinion?": both words anywhere, in either order."""
     if re.search(r"\b(?:second|2nd)\s+opinion\b", text) and re.search(r"\b(?:should|need)\b", text):
         return "Would a second opinion help in my situation, and is there time to get one?"
     return None
@@ -140,28 +162,6 @@ def _comparison(text: str, original: str) -> str | None:
     return None
 
 
-def _stop(text: str, original: str) -> str | None:
-    match = re.search(
-        r"\b(?:should|can|could)\s+i\s+(?:stop|quit|skip|refuse|say\s+no\s+to|come\s+off)\s+"
-        r"(?:taking\s+)?(?P<x>.+)$",
-        text,
-    )
-    thing = _noun(match.group("x"), original) if match else ""
-    if thing:
-        return f"Is it safe for me to stop or skip {thing}, and what would happen if I did?"
-    return None
-
-
-def _wait(text: str, original: str) -> str | None:
-    if re.search(
-        r"\b(?:should|can|could)\s+i\s+(?:wait|delay|hold\s+off|put\s+(?:it\s+)?off)\b"
-        r"|\bhow\s+long\s+can\s+i\s+wait\b",
-        text,
-    ):
-        return "How long can I safely wait before starting treatment, and is there time for a " "second opinion?"
-    return None
-
-
 def _should_verb(text: str, original: str) -> str | None:
     """ "Should I do chemo?" -> "Is chemotherapy the best option for me, and what are ...?"."""
     match = re.search(rf"\bshould\s+i\s+(?P<verb>{_VERBS})\s+(?P<x>.+)$", text)
@@ -173,100 +173,67 @@ def _should_verb(text: str, original: str) -> str | None:
     return f"Is {thing} the best option for me, and what are the alternatives?"
 
 
-def _need(text: str, original: str) -> str | None:
-    match = re.search(
-        r"\bdo\s+i\s+(?:really\s+|actually\s+)?need\s+(?:to\s+(?:have|get|do|take)\s+)?(?P<x>.+)$",
-        text,
-    )
-    thing = _noun(match.group("x"), original) if match else ""
-    if thing:
-        return f"Why do I need {thing}, and what would happen if I said no?"
-    return None
-
-
-def _which_place(text: str, original: str) -> str | None:
-    if re.search(
-        r"\b(?:which|what|best)\s+(?:\w+\s+)?"
-        r"(?:hospitals?|doctors?|surgeons?|specialists?|cent(?:er|re)s?|clinics?)\b",
-        text,
-    ):
-        return "Which hospitals or specialists have the most experience with my condition?"
-    return None
-
-
-def _which_treatment(text: str, original: str) -> str | None:
-    if re.search(
-        r"\b(?:which|what)\s+(?:\w+\s+)?"
-        r"(?:treatments?|options?|drugs?|medications?|medicines?|therap\w+)\b.*\b(?:best|better|right)\b",
-        text,
-    ):
-        return "Which treatment do you recommend for me, and why?"
-    return None
-
-
-def _what_to_do(text: str, original: str) -> str | None:
-    if re.search(r"\bwhat\s+would\s+you\s+do\b", text):
-        return "If you were in my place, what would you do, and why?"
-    if re.search(r"\bwhat\s+(?:should|do)\s+i\s+do\b", text):
-        return "What do I need to do, and why is it important for me to do this?"
-    return None
-
-
-def _seriousness(text: str, original: str) -> str | None:
-    if re.search(
-        r"\b(?:is\s+(?:it|this|that)|how)\s+(?:serious|bad|dangerous|worrying|worrisome)\b"
-        r"|\bshould\s+i\s+(?:be\s+)?(?:worried|scared|afraid)\b",
-        text,
-    ):
-        return "How serious is my condition, and what does it mean for me?"
-    return None
-
-
-def _safety(text: str, original: str) -> str | None:
-    match = re.search(r"\bis\s+(?P<x>.+?)\s+safe\b", text)
-    thing = _noun(match.group("x"), original) if match else ""
-    if thing and thing.lower() not in {"it", "this", "that"}:
-        return f"How safe is {thing} for me, and what are the risks?"
-    return None
-
-
-def _stage(text: str, original: str) -> str | None:
-    if not re.search(r"\bwhat\s+stage\b", text):
-        return None
-    match = re.search(r"\bwhat\s+stage\s+(?:is|am)\s+(?P<x>.+)$", text)
-    thing = _noun(match.group("x"), original) if match else ""
-    if thing and thing.lower() not in {"it", "i", "this"}:
-        return f"What is the stage of {thing}, and what does it mean for my treatment?"
-    return "What stage is it, and what does that mean for my treatment?"
-
-
-def _diagnosis(text: str, original: str) -> str | None:
-    match = re.search(
-        r"^(?:do\s+i\s+have|could\s+(?:it|this)\s+be|is\s+(?:it|this)\s+(?=(?:an?\s+)?"
-        r"(?:cancer|tumou?r|malignant|benign|\w+oma|\w+itis)\b))\s*(?P<x>.+)$",
-        text,
-    )
-    thing = _noun(match.group("x"), original) if match else ""
-    if thing:
-        return f"Could this be {thing}, and what tests would show it for sure?"
-    return None
-
-
-_RULES: tuple[Callable[[str, str], str | None], ...] = (
-    _goal_and_chances,
+# The rules, tried in this order; the first that gives a question wins. Most are one pattern and
+# one question (`_fixed`) or one pattern naming a thing (`_about`); the others need more than a match.
+_RULES: tuple[_Rule, ...] = (
+    _fixed(
+        r"\bcur(?:able|e|ed|ing)\b|\bsurviv\w*|\b(?:die|dying)\b|\bchances?\b|\bodds\b|"
+        r"\bprognosis\b|\blife\s+expectancy\b|"
+        r"\bhow\s+long\s+(?:do\s+i\s+have|will\s+i\s+live|have\s+i\s+got)\b|"
+        r"\bbeat\s+(?:it|this)\b|\bterminal\b",
+        _GOAL_AND_CHANCES,
+    ),
     _second_opinion,
     _comparison,
-    _stop,
-    _wait,
+    _about(
+        r"\b(?:should|can|could)\s+i\s+(?:stop|quit|skip|refuse|say\s+no\s+to|come\s+off)\s+"
+        r"(?:taking\s+)?(?P<x>.+)$",
+        "Is it safe for me to stop or skip {thing}, and what would happen if I did?",
+    ),
+    _fixed(
+        r"\b(?:should|can|could)\s+i\s+(?:wait|delay|hold\s+off|put\s+(?:it\s+)?off)\b"
+        r"|\bhow\s+long\s+can\s+i\s+wait\b",
+        "How long can I safely wait before starting treatment, and is there time for a second opinion?",
+    ),
     _should_verb,
-    _need,
-    _which_place,
-    _which_treatment,
-    _what_to_do,
-    _seriousness,
-    _safety,
-    _stage,
-    _diagnosis,
+    _about(
+        r"\bdo\s+i\s+(?:really\s+|actually\s+)?need\s+(?:to\s+(?:have|get|do|take)\s+)?(?P<x>.+)$",
+        "Why do I need {thing}, and what would happen if I said no?",
+    ),
+    _fixed(
+        r"\b(?:which|what|best)\s+(?:\w+\s+)?"
+        r"(?:hospitals?|doctors?|surgeons?|specialists?|cent(?:er|re)s?|clinics?)\b",
+        "Which hospitals or specialists have the most experience with my condition?",
+    ),
+    _fixed(
+        r"\b(?:which|what)\s+(?:\w+\s+)?"
+        r"(?:treatments?|options?|drugs?|medications?|medicines?|therap\w+)\b.*\b(?:best|better|right)\b",
+        "Which treatment do you recommend for me, and why?",
+    ),
+    _fixed(r"\bwhat\s+would\s+you\s+do\b", "If you were in my place, what would you do, and why?"),
+    _fixed(r"\bwhat\s+(?:should|do)\s+i\s+do\b", "What do I need to do, and why is it important for me to do this?"),
+    _fixed(
+        r"\b(?:is\s+(?:it|this|that)|how)\s+(?:serious|bad|dangerous|worrying|worrisome)\b"
+        r"|\bshould\s+i\s+(?:be\s+)?(?:worried|scared|afraid)\b",
+        "How serious is my condition, and what does it mean for me?",
+    ),
+    _about(
+        r"\bis\s+(?P<x>.+?)\s+safe\b",
+        "How safe is {thing} for me, and what are the risks?",
+        vague=frozenset({"it", "this", "that"}),
+    ),
+    # "what stage is my cancer" names the thing; any other "what stage" gets the general question.
+    _about(
+        r"\bwhat\s+stage\s+(?:is|am)\s+(?P<x>.+)$",
+        "What is the stage of {thing}, and what does it mean for my treatment?",
+        vague=frozenset({"it", "i", "this"}),
+    ),
+    _fixed(r"\bwhat\s+stage\b", "What stage is it, and what does that mean for my treatment?"),
+    _about(
+        r"^(?:do\s+i\s+have|could\s+(?:it|this)\s+be|is\s+(?:it|this)\s+(?=(?:an?\s+)?"
+        r"(?:cancer|tumou?r|malignant|benign|\w+oma|\w+itis)\b))\s*(?P<x>.+)$",
+        "Could this be {thing}, and what tests would show it for sure?",
+    ),
 )
 
 

@@ -45,9 +45,10 @@ _SHORT_DATE = re.compile(
     r"|\d{1,2}/\d{1,2})(?![\w/])",
     re.IGNORECASE,
 )
-# Social security numbers, and five or more digits (maybe split by hyphens, maybe after a few
-# letters or a "#"): medical record numbers, member ids ("XJH123456789"), ZIP codes.
+# Social security numbers: "123-45-6789", "123 45 6789".
 _SSN = re.compile(r"(?<![\w<])\d{3}[\s-]\d{2}[\s-]\d{4}(?![\w>])")
+# Five or more digits (maybe split by hyphens, maybe after a few letters or a "#"): medical
+# record numbers, member ids ("XJH123456789"), ZIP codes.
 _DIGIT_RUN = re.compile(r"(?<![\w<])(?:[A-Za-z]{1,4}[-#]?|#)?\d(?:-?\d){4,}(?![\w>])")
 
 # A word that can be a name: letters, maybe joined by a hyphen or an apostrophe ("O'Neil", "Quennell-Hartwig").

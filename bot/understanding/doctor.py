@@ -11,6 +11,7 @@ import re
 # wanting a second look", "help me ask for a referral": a request for the words to use. Both parts
 # are needed - how to say it, and that it is about another opinion - and nothing about records,
 # insurance or a person, which have journeys of their own.
+# The first part, how to say it: "how do I ask", "what should I say to", "help me word".
 _HOW_TO_SAY = re.compile(
     r"\b(?:how\s+(?:do|can|should|would|could|to)\s+(?:i\s+|we\s+|my\s+\w+\s+|he\s+|she\s+)?(?:even\s+|best\s+)?"
     r"(?:ask|tell|bring\s+(?:it|this|that)\s+up|bring\s+up|raise|approach|mention|phrase|word|talk\s+to)"
@@ -18,11 +19,13 @@ _HOW_TO_SAY = re.compile(
     r"|(?:words|script|way)\s+(?:i\s+can\s+use\s+)?to\s+(?:ask|tell|say)|help\s+me\s+(?:ask|talk\s+to|tell|word))\b",
     re.IGNORECASE,
 )
+# The second part, another opinion: "second opinion", "another surgeon", "a referral".
 _ANOTHER_OPINION = re.compile(
     r"\b(?:(?:second|2nd|another|other|new|third|3rd)\s+(?:opinion|look|doctor|dr|specialist|surgeon)"
     r"|someone\s+else|somewhere\s+else|refer\w*)\b",
     re.IGNORECASE,
 )
+# What belongs to another journey: records, insurance, a person, questions to ask.
 _OTHER_JOURNEY = re.compile(
     r"\b(?:records?|chart|insurance|insurer|advocate|person|human|questions?\s+(?:to|for)|what\s+to\s+ask|results)\b",
     re.IGNORECASE,

@@ -26,6 +26,7 @@ _F = re.IGNORECASE
 
 # Sentences, then clauses: a fact and its negation or hedge must be in the same clause.
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+# Where a clause ends inside a sentence: a comma, a spaced dash, "but", "although".
 _CLAUSE_BREAK = re.compile(r",|\s+-+\s+|\b(?:but|although|though|however|except)\b", _F)
 # Words before a phrase that make it not (yet) a fact.
 _CONDITIONAL = re.compile(
@@ -33,11 +34,13 @@ _CONDITIONAL = re.compile(
     r"|(?:will|would|'ll|might|may)\s+think)\b",
     _F,
 )
-# "will" is no hedge ("surgery will be next week"): a future the phrases below must not take as a
-# fact ("it will get worse") is kept out by the phrases themselves.
+# Hedges before a phrase ("maybe", "probably"). "will" is no hedge ("surgery will be next week"):
+# a future the phrases below must not take as a fact ("it will get worse") is kept out by the
+# phrases themselves.
 _HEDGE = re.compile(
     r"\b(?:might|(?<!in\s)may|could|would|maybe|perhaps|possibly|probably|hope|hoping|wish)\b", _F
 )
+# A negation at most two words before a phrase: "isn't really rare", "don't agree".
 _NEGATION = re.compile(
     r"\b(?:not|never|no|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|can't|cannot|hasn't"
     r"|haven't|nor)\s*(?:[\w'%]+\s*){0,2}$",
@@ -105,6 +108,7 @@ _NOT_TREATMENT_TIME = re.compile(
     r"|(?:see|seeing|meet|meeting)\s+(?:with\s+)?(?:the|a|an|my|her|his|our)\b)",
     _F,
 )
+# Words that put a clause's timing on the treatment: "surgery", "chemo", "starts", "booked".
 _TREATMENT_WORD = re.compile(
     r"\b(?:surg(?:ery|eries|ury|ory)|sugery|operat(?:e|ion|ing)|op|procedure|treatments?|therapy"
     r"|chemo\w*|radiation|rads|infusions?|transplant|scheduled|booked)\b"
@@ -113,12 +117,15 @@ _TREATMENT_WORD = re.compile(
     r"|friday|saturday|sunday)\b))",
     _F,
 )
+# The days of the week, for "on monday", "next friday".
 _DAY_NAMES = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# A start date as "in 2 weeks", "within about a month".
 _IN_DURATION = re.compile(
     r"\b(?:in|within|inside\s+of)\s+(?:(?:about|around|roughly|approximately|approx|like|just|only"
     rf"|another|the\s+next|less\s+than|under)\s+)?(?:\d+\s*(?:-|to|or)\s*)?{DURATION_PATTERN}",
     _F,
 )
+# A start date as "3 weeks from now".
 _DURATION_FROM_NOW = re.compile(rf"\b{DURATION_PATTERN}\s+from\s+(?:now|today)\b", _F)
 # "chemo doesn't start for another 2 months": said with a negation, and still a start date.
 _START_AFTER = re.compile(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bot.logic import vocabulary
@@ -43,6 +44,7 @@ _URGENCY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# Words for when treatment starts, read after any duration: code and the words that say it.
 _URGENCY_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "days",
@@ -83,10 +85,12 @@ _URGENCY_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+# Who may be sure or unsure of the diagnosis: the doctors (or nobody), not the person.
 _CERTAINTY_SUBJECT = (
     r"(?:they|they'?re|theyre|the\s+doctors?|doctors?|docs?|he|he'?s|she|she'?s|my\s+doctor"
     r"|surgeon|oncologist|specialist|neurologist|cardiologist|nobody|no\s+one)"
 )
+# The doctors disagree: different answers, another doctor who said otherwise.
 _DISAGREE = re.compile(
     r"\b(?:disagree\w*|don'?t\s+agree|do\s+not\s+agree|didn'?t\s+agree|not\s+agree\w*"
     r"|different\s+(?:things|answers|opinions|diagnos\w+)|conflicting|contradict\w*|mixed\s+(?:answers"
@@ -94,6 +98,7 @@ _DISAGREE = re.compile(
     r"|(?:second|other)\s+doctor\s+(?:said|thinks|says)|something\s+else|one\s+(?:doctor\s+)?says)\b",
     _F,
 )
+# The doctors have doubts: "they're not sure", "more tests", "might be".
 _UNCERTAIN = re.compile(
     rf"\b{_CERTAINTY_SUBJECT}\b[^.!?]*?\b(?:not|aren'?t|isn'?t|weren'?t|wasn'?t|never)\s+(?:really\s+"
     r"|totally\s+|completely\s+|100%\s+|quite\s+|very\s+|that\s+|so\s+)?(?:sure|certain|positive"
@@ -105,17 +110,21 @@ _UNCERTAIN = re.compile(
     r"|waiting\s+(?:on|for)\s+(?:results|tests))\b",
     _F,
 )
+# The doctors are sure: "definitely", "confirmed", "the biopsy showed".
 _CERTAIN = re.compile(
     r"\b(?:sure|certain|positive|confident|definite\w*|confirmed|100\s*%|no\s+doubt|clear|convinced"
     r"|biopsy\s+(?:showed|proved|proves|shows)|they\s+know)\b",
     _F,
 )
+# Not a rare condition: "not that rare", "pretty common", "lots of people".
 _RARE_NO = re.compile(
     r"\b(?:(?:not|isn'?t|is\s+not|wasn'?t)\s+(?:that\s+|very\s+|so\s+|really\s+)?rare"
     r"|(?:pretty\s+|very\s+|fairly\s+|quite\s+)?common|lots\s+of\s+people|many\s+people)\b",
     _F,
 )
+# A rare condition: "rare", "uncommon", "very few people".
 _RARE_YES = re.compile(r"\b(?:rare|uncommon|unusual|orphan|few\s+people|very\s+few)\b", _F)
+# Symptoms not getting better (not_improving "yes"): "worse", "no change", "still hurts".
 _WORSE = re.compile(
     r"\b(?:not\s+(?:getting\s+|feeling\s+|any\s+)?(?:better|improving)|no\s+better|isn'?t\s+"
     r"(?:getting\s+)?(?:better|improving|helping|working)|aren'?t\s+(?:getting\s+)?(?:better"
@@ -124,37 +133,44 @@ _WORSE = re.compile(
     r"(?:helps|works|is\s+working))\b",
     _F,
 )
+# Symptoms getting better (not_improving "no"): "improving", "gone", "feeling fine".
 _BETTER = re.compile(
     r"\b(?:better|improving|improved|improvement|helping|working|gone|no\s+symptoms|don'?t\s+have"
     r"\s+(?:any\s+)?symptoms|feel(?:ing)?\s+(?:fine|good|great|ok(?:ay)?)|fine|stable)\b",
     _F,
 )
+# The plan does not require a second opinion: "doesn't need one", "no insurance", "optional".
 _INSURER_NO = re.compile(
     r"\b(?:(?:don'?t|doesn'?t|does\s+not|do\s+not|didn'?t|not)\s+(?:require|need|ask|make)\w*"
     r"|no\s+insurance|uninsured|don'?t\s+have\s+(?:any\s+)?insurance|self[\s\-]*pay|optional)\b",
     _F,
 )
+# The plan requires one: "required", "mandatory", "they have to".
 _INSURER_YES = re.compile(
     r"\b(?:requires?|required|requirement|mandatory|must|have\s+to|has\s+to|need(?:s|ed)?\s+"
     r"(?:one|it|a\s+second)|asked\s+for)\b",
     _F,
 )
+# Fear or distrust, which is no confidence: "don't trust", "scared", "overwhelmed".
 _DISTRUST = re.compile(
     r"\b(?:don'?t\s+trust|do\s+not\s+trust|not\s+sure\s+i\s+trust|doubt\s+(?:it|them|him|her)"
     r"|scared|afraid|terrified|worried|nervous|anxious|confused|lost|overwhelmed|freaking\s+out"
     r"|panick\w*)\b",
     _F,
 )
+# Not confident: "not at all", "no confidence", "zero".
 _NOT_CONFIDENT = re.compile(
     r"\b(?:not\s+(?:very\s+|that\s+|too\s+|so\s+|really\s+|at\s+all\s+)?confident|unconfident"
     r"|no\s+confidence|not\s+at\s+all|not\s+really|not\s+much|zero|none|no)\b",
     _F,
 )
+# Somewhat confident: "kinda", "50/50", "i guess".
 _SOMEWHAT = re.compile(
     r"\b(?:somewhat|kind\s+of|kinda|sort\s+of|sorta|a\s+little|a\s+bit|so[\s\-]*so|mostly|fairly"
     r"|partly|partially|50\s*/\s*50|half|moderately|in\s+between|meh|ok(?:ay)?|i\s+guess)\b",
     _F,
 )
+# Confident: "very", "i trust them", "100%".
 _CONFIDENT = re.compile(
     r"\b(?:confident|very|totally|completely|fully|sure|i\s+trust|trust\s+(?:them|him|her|my)"
     r"|good|great|fine|comfortable|100\s*%)\b",
@@ -162,70 +178,66 @@ _CONFIDENT = re.compile(
 )
 
 
-def _parse_urgency(text: str) -> str | None:
-    """Free-text timing: an emergency, already started (-> days), a duration, or a keyword.
+# One step of reading an answer: the code it finds in the text, or None to try the next step.
+_Step = Callable[[str], str | None]
 
-    Treatment that has already started is "days": decisions are being made right now.
-    """
-    for code, pattern in _URGENCY_RULES:
-        if pattern.search(text):
-            return code
+
+def _earliest(*rows: tuple[str, re.Pattern[str]]) -> _Step:
+    """A step that gives the code of whichever of `rows` matches earliest in the text."""
+    return lambda text: first_match(text, *rows)
+
+
+def _not_sure(text: str) -> str | None:
+    """The step for "idk", "no clue": the person does not know (`says_not_sure`)."""
+    return NOT_SURE if says_not_sure(text) else None
+
+
+def _duration(text: str) -> str | None:
+    """The step for a start date given as a duration ("in 2 weeks"): days, weeks or months."""
     duration = _DURATION.search(text)
-    if duration:
-        return duration_code(duration)
-    return first_match(text, *_URGENCY_KEYWORDS) or (NOT_SURE if says_not_sure(text) else None)
+    return duration_code(duration) if duration else None
 
 
-def _parse_certainty(text: str) -> str | None:
-    """Disagreement beats doubt; "they're not sure" is doubt, a bare "not sure" is the person's."""
-    if _DISAGREE.search(text):
-        return "disagree"
-    if _UNCERTAIN.search(text):
-        return "uncertain"
-    if says_not_sure(text):
-        return NOT_SURE
-    if _CERTAIN.search(text):
-        return "certain"
-    return {"yes": "certain", "no": "uncertain"}.get(yes_or_no(text) or "")
+# How free text answers each coded question: steps tried in order, the first code found wins. Where
+# "not sure" stands says what beats it. A text none of them reads may still be a bare yes or no,
+# which means what affirm/deny mean for the question (_INTENT_CODES).
+_STEPS: dict[str, tuple[_Step, ...]] = {
+    # An emergency or treatment already started (-> days: decisions are being made right now) says
+    # more than a duration; then a duration, then a keyword.
+    "urgency": (
+        *(_earliest(rule) for rule in _URGENCY_RULES),
+        _duration,
+        _earliest(*_URGENCY_KEYWORDS),
+        _not_sure,
+    ),
+    # Disagreement beats doubt; "they're not sure" is doubt, a bare "not sure" is the person's.
+    "diagnosis_certainty": (
+        _earliest(("disagree", _DISAGREE)),
+        _earliest(("uncertain", _UNCERTAIN)),
+        _not_sure,
+        _earliest(("certain", _CERTAIN)),
+    ),
+    "rare_condition": (_not_sure, _earliest(("no", _RARE_NO)), _earliest(("yes", _RARE_YES))),
+    # Words about the symptoms first; a bare yes/no answers "Are they getting better?" (inverted).
+    "not_improving": (_not_sure, _earliest(("yes", _WORSE)), _earliest(("no", _BETTER))),
+    "insurer_requires": (_not_sure, _earliest(("no", _INSURER_NO)), _earliest(("yes", _INSURER_YES))),
+    # Fear and distrust count as not confident, even when phrased as "not sure I trust them".
+    "confidence": (
+        _earliest(("not_confident", _DISTRUST)),
+        _not_sure,
+        _earliest(("not_confident", _NOT_CONFIDENT), ("somewhat", _SOMEWHAT), ("confident", _CONFIDENT)),
+    ),
+}
 
 
-def _parse_rare(text: str) -> str | None:
-    if says_not_sure(text):
-        return NOT_SURE
-    return first_match(text, ("no", _RARE_NO)) or first_match(text, ("yes", _RARE_YES)) or yes_or_no(text)
-
-
-def _parse_not_improving(text: str) -> str | None:
-    """Words about the symptoms first; a bare yes/no answers "Are they getting better?" (inverted)."""
-    if says_not_sure(text):
-        return NOT_SURE
-    if _WORSE.search(text):
-        return "yes"
-    if _BETTER.search(text):
-        return "no"
-    return {"yes": "no", "no": "yes"}.get(yes_or_no(text) or "")
-
-
-def _parse_insurer(text: str) -> str | None:
-    if says_not_sure(text):
-        return NOT_SURE
-    if _INSURER_NO.search(text):
-        return "no"
-    if _INSURER_YES.search(text):
-        return "yes"
-    return yes_or_no(text)
-
-
-def _parse_confidence(text: str) -> str | None:
-    """Fear and distrust count as not confident, even when phrased as "not sure I trust them"."""
-    if _DISTRUST.search(text):
-        return "not_confident"
-    if says_not_sure(text):
-        return NOT_SURE
-    answer = first_match(
-        text, ("not_confident", _NOT_CONFIDENT), ("somewhat", _SOMEWHAT), ("confident", _CONFIDENT)
-    )
-    return answer or {"yes": "confident", "no": "not_confident"}.get(yes_or_no(text) or "")
+def _parse_coded(slot: str, text: str) -> str | None:
+    """A coded question's answer from free text: its `_STEPS`, then a bare yes or no."""
+    for step in _STEPS[slot]:
+        code = step(text)
+        if code:
+            return code
+    intent = {"yes": "affirm", "no": "deny"}.get(yes_or_no(text) or "")
+    return _INTENT_CODES.get(slot, {}).get(intent or "")
 
 
 def _parse_named(entity: str, text: str) -> str | None:
@@ -249,23 +261,19 @@ def _parse_named(entity: str, text: str) -> str | None:
     return named[0] if named else None
 
 
+# Small talk that is no name for a condition or treatment: "thanks", "i'm safe", "hi".
 _SMALL_TALK = re.compile(
     r"^(?:i'?m\s+(?:safe|ok(?:ay)?|fine|good|alright|here)|thanks?|thank\s+you|ty|ok(?:ay)?|k|hi|hello"
     r"|hey|cool|great|got\s+it|alright|all\s+right|what|huh|why|sorry)\b",
     _F,
 )
 _PARSERS: dict[str, Callable[[str], str | None]] = {
-    "condition": lambda text: _parse_named("condition", text),
-    "treatment": lambda text: _parse_named("treatment", text),
-    "urgency": _parse_urgency,
-    "diagnosis_certainty": _parse_certainty,
-    "rare_condition": _parse_rare,
-    "not_improving": _parse_not_improving,
-    "insurer_requires": _parse_insurer,
-    "confidence": _parse_confidence,
+    "condition": partial(_parse_named, "condition"),
+    "treatment": partial(_parse_named, "treatment"),
+    **{slot: partial(_parse_coded, slot) for slot in _STEPS},
 }
-# What affirm/deny mean for each slot's question ("Are the doctors sure?" - "yes" -> certain;
-# "Are the symptoms getting better?" - "yes" -> not_improving "no").
+# What affirm/deny (and a typed yes/no) mean for each slot's question ("Are the doctors sure?" -
+# "yes" -> certain; "Are the symptoms getting better?" - "yes" -> not_improving "no").
 _INTENT_CODES: dict[str, dict[str, str]] = {
     "diagnosis_certainty": {"affirm": "certain", "deny": "uncertain"},
     "rare_condition": {"affirm": "yes", "deny": "no"},

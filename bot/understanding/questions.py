@@ -100,12 +100,19 @@ _LEAD_INS = tuple(
         r"^[\s:;,\-\u2013—.!>]+",
     )
 )
+# "please", "thanks" at the end of a question, dropped with the lead-ins.
 _TRAILING_POLITENESS = re.compile(r"[\s,]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty)[\s.!]*$", re.IGNORECASE)
+# "and also", "plus", "then" opening a piece that follows another question.
 _LEADING_CONJUNCTION = re.compile(r"^(?:and\s+also|and|also|plus|then|or)\b[\s,]*", re.IGNORECASE)
+# A list bullet before a question: "-", "*", "•", "(a)".
 _BULLET = re.compile(r"^\s*(?:[-*•·\u2013—]|\(?[a-z]\))\s+", re.IGNORECASE)
+# A list number before a question: "1)", "(2)", "3." (split only when they count up).
 _NUMBER_MARKER = re.compile(r"(?:^|(?<=\s))\(?(\d{1,2})[).](?=\s|$)")
+# An "and" that may join two questions (`_split_on_and` decides).
 _AND_SPLIT = re.compile(r",?\s+and(?:\s+also)?\s+", re.IGNORECASE)
+# A full stop followed by a question word: where a new question starts without "?".
 _DOT_SPLIT = re.compile(rf"(?<=[a-z0-9])\.\s+(?=(?:{_STARTERS_ALT})\b)", re.IGNORECASE)
+# "if I can keep working": a question told as an if-clause, turned back into one.
 _IF_CLAUSE = re.compile(
     r"^(?:if|whether)\s+(?P<subject>i|we|it|they|he|she|this|that|my\s+\w+|the\s+\w+)\s+"
     r"(?P<aux>can|will|should|would|could|must|may|might|am|is|are|need\s+to|have\s+to|has\s+to)\s+"
@@ -113,6 +120,7 @@ _IF_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 
+# Edit commands: "change 2 to: ...", "number 3 should say ..." (the number, the new words).
 _EDIT_PATTERNS = (
     re.compile(
         r"\b(?:change|edit|update|replace|reword|rewrite|fix|correct|modify|make|amend)\s+"

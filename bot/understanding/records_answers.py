@@ -49,11 +49,13 @@ _RECORD_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bvisits?\b|\boffice\b|\bclinic\w*|\bprogress\b|\bconsult\w*|\bnotes?\b|\bchart\b|\bhistory\b",
     ),
 )
+# Every record type: "all of them", "everything", "my whole chart".
 _EVERYTHING = re.compile(
     r"\b(?:all\s+of\s+(?:them|it|those|these|the\s+above|my\s+records|the\s+records)|everything"
     r"|every\s*thing|(?:whole|entire|complete|full)\s+(?:medical\s+)?(?:records?|chart|file)"
     r"|all\s+(?:my\s+|the\s+)?(?:medical\s+)?records|all\s+types)\b"
 )
+# The formats a copy can come in, with the words that name them (the first named wins).
 _FORMATS = (
     ("disc", r"\bcds?\b|\bdiscs?\b|\bdisks?\b|\bdvds?\b|\busb\b|\bthumb\s*drive|\bflash\s*drive|\bmemory\s+stick"),
     ("paper", r"\bpaper\b|\bprint\w*|\bhard\s*cop(?:y|ies)|\bphysical\s+cop(?:y|ies)"),
@@ -63,14 +65,20 @@ _FORMATS = (
         r"\bsoft\s*cop(?:y|ies)|\bsecure\s+link|\bdownload\w*|\bfile\s+transfer",
     ),
 )
+# Delivery (`parse_delivery`) by e-mail, to this address.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Delivery through the patient portal.
 _PORTAL = re.compile(r"\bportal\b|\bmychart\b|\bonline\b", re.IGNORECASE)
+# Delivery by picking them up in person.
 _PICK_UP = re.compile(
     r"\bpick\s*(?:them\s+|it\s+)?up\b|\bpickup\b|\bcollect\b|\bin\s+person\b|\bcome\s+(?:in|by)\b",
     re.IGNORECASE,
 )
+# Delivery by e-mail, with no address given.
 _EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+# Delivery by fax, maybe with its number.
 _FAX = re.compile(r"\bfax\w*\b[^\d(+]*(?P<number>[\d()+][\d()\s.+-]{6,}\d)?", re.IGNORECASE)
+# Delivery by mail: the words up to where the address starts.
 _MAIL = re.compile(
     r"\b(?:(?:snail|postal)\s+)?(?:mail(?:ed)?|post|send|sent)\b"
     r"(?:\s+(?:it|them|the\s+records|copies|me|by|via|mail|post|to|at|home|"

@@ -32,13 +32,14 @@ _NOT_SURE_TEXT = re.compile(
     r"|not\s+decided|haven'?t\s+decided|hasn'?t\s+been\s+decided|still\s+waiting)\b",
     re.IGNORECASE,
 )
-# A yes or a no anywhere in an answer to a yes-or-no question: "definitely", "i think so", "nope".
-# A lone "y" or "n" counts here, where a yes or a no is expected.
+# A yes anywhere in an answer to a yes-or-no question: "definitely", "i think so", "of course".
+# A lone "y" (and below, "n") counts here, where a yes or a no is expected.
 _YES_TEXT = re.compile(
     rf"\b(?:y|{YES}|sure|definitely|absolutely|of\s+course|correct|true"
     r"|i\s+think\s+so|i\s+believe\s+so|certainly|indeed|it\s+is|it\s+does|they\s+do|they\s+did)\b",
     re.IGNORECASE,
 )
+# A no anywhere in such an answer: "nope", "not really", "don't think so".
 _NO_TEXT = re.compile(
     rf"\b(?:n|{NO}|not|not\s+really|no\s+way|negative|never|none|don'?t|doesn'?t"
     r"|didn'?t|don'?t\s+think\s+so"

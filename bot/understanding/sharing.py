@@ -19,6 +19,7 @@ _NOT_NOW = re.compile(
 )
 # Something shaped like a phone number inside a sentence: "it's (415) 555-0123 thanks".
 _PHONE_LIKE = re.compile(r"(?<![\w+])(\+?\d[\d\s().\-]{5,22}\d)(?!\w)")
+# What is dropped from a phone number to leave its digits.
 _NOT_A_DIGIT = re.compile(r"\D")
 # Said at the phone-number question: "why do you need it?", "will you keep it?", "is this spam?".
 _ASKS_WHY = re.compile(r"\bwhy\b|what for|do you keep|will you (keep|store|save)|privacy|spam", re.IGNORECASE)

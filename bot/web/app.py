@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -166,43 +166,43 @@ api = APIRouter(
 )
 
 
-@api.get(
-    "/conversations/{sender_id}",
-    response_model=CaseSummary,
-    summary="Case summary of one person",
-    tags=["conversations"],
-)
-def get_conversation(sender_id: SenderId, actor: Advocate) -> dict[str, Any]:
-    """Condition, treatment, recommendation and reasons, questions, records requests and handoff.
+def _audited_read(action: str, read: Callable[[str], Any]) -> Callable[..., Any]:
+    """An endpoint that audits ``action`` on the person, then answers ``read(sender_id)``.
 
-    An unknown sender gets **200** with nulls and empty lists, not 404: a person who has not told
-    the bot anything yet simply has nothing stored, and the console shows the same empty case.
-    Audited (like every read here) before anything is read: no read goes unrecorded.
+    Audited before anything is read: no read of a person's data goes unrecorded.
     """
-    handoff_actions.audit(actor, "view_case", sender_id=sender_id)
-    return repository.case_summary(sender_id)
+
+    def endpoint(sender_id: SenderId, actor: Advocate) -> Any:
+        handoff_actions.audit(actor, action, sender_id=sender_id)
+        return read(sender_id)
+
+    return endpoint
 
 
-@api.get(
-    "/conversations/{sender_id}/questions",
-    response_model=list[QuestionOut],
-    summary="The person's saved questions, in the order they were added",
-    tags=["conversations"],
-)
-def get_questions(sender_id: SenderId, actor: Advocate) -> list[dict[str, Any]]:
-    handoff_actions.audit(actor, "view_questions", sender_id=sender_id)
-    return repository.list_questions(sender_id)
+_CASE_DESCRIPTION = """Condition, treatment, recommendation and reasons, questions, records requests and handoff.
 
+An unknown sender gets **200** with nulls and empty lists, not 404: a person who has not told
+the bot anything yet simply has nothing stored, and the console shows the same empty case.
+Audited (like every read here) before anything is read: no read goes unrecorded."""
 
-@api.get(
-    "/conversations/{sender_id}/records-requests",
-    response_model=list[RecordsRequestOut],
-    summary="The person's medical-records requests, oldest first",
-    tags=["conversations"],
-)
-def get_records_requests(sender_id: SenderId, actor: Advocate) -> list[dict[str, Any]]:
-    handoff_actions.audit(actor, "view_records", sender_id=sender_id)
-    return repository.list_records_requests(sender_id)
+# The reads of one person's data: (name, path after /conversations/{sender_id}, answer, audit
+# action, read, summary, description). The name fixes the operation's id in /openapi.json.
+for _name, _path, _answer, _action, _read, _summary, _description in (
+    ("get_conversation", "", CaseSummary, "view_case", repository.case_summary,
+     "Case summary of one person", _CASE_DESCRIPTION),
+    ("get_questions", "/questions", list[QuestionOut], "view_questions", repository.list_questions,
+     "The person's saved questions, in the order they were added", None),
+    ("get_records_requests", "/records-requests", list[RecordsRequestOut], "view_records",
+     repository.list_records_requests, "The person's medical-records requests, oldest first", None),
+):  # fmt: skip
+    api.get(
+        f"/conversations/{{sender_id}}{_path}",
+        response_model=_answer,
+        summary=_summary,
+        description=_description,
+        tags=["conversations"],
+        name=_name,
+    )(_audited_read(_action, _read))
 
 
 @api.delete(
@@ -257,12 +257,18 @@ def get_handoffs(
     return repository.list_handoffs(wanted)
 
 
-@api.get(
-    "/handoffs/{handoff_id}",
+# The endpoints of one handoff, which all answer 404 when there is no such handoff.
+one_handoff = APIRouter(
+    prefix="/handoffs/{handoff_id}",
+    tags=["handoffs"],
+    responses={404: {"model": Problem, "description": "No such handoff."}},
+)
+
+
+@one_handoff.get(
+    "",
     response_model=HandoffDetail,
     summary="One handoff with the advocate's messages and the transcript since it began",
-    responses={404: {"model": Problem, "description": "No such handoff."}},
-    tags=["handoffs"],
 )
 def get_handoff(handoff_id: HandoffId, actor: Advocate) -> dict[str, Any]:
     """The transcript merges Rasa's tracker with the advocate messages; see ``handoff_transcript``.
@@ -275,13 +281,12 @@ def get_handoff(handoff_id: HandoffId, actor: Advocate) -> dict[str, Any]:
         raise _not_found(handoff_id) from None
 
 
-@api.post(
-    "/handoffs/{handoff_id}/messages",
+@one_handoff.post(
+    "/messages",
     response_model=MessageSent,
     status_code=status.HTTP_201_CREATED,
     summary="Send the person a message as their advocate",
     responses={
-        404: {"model": Problem, "description": "No such handoff."},
         409: {
             "model": Problem | MessageNotDelivered,
             "description": "The handoff is closed: the bot is in charge again (nothing stored). Or the person "
@@ -289,7 +294,6 @@ def get_handoff(handoff_id: HandoffId, actor: Advocate) -> dict[str, Any]:
         },
         502: {"model": MessageNotDelivered, "description": "Stored, but Rasa could not deliver it."},
     },
-    tags=["handoffs"],
 )
 async def post_message(
     handoff_id: HandoffId,
@@ -320,13 +324,7 @@ async def post_message(
     return {**sent.message, "delivered": True}
 
 
-@api.post(
-    "/handoffs/{handoff_id}/close",
-    response_model=HandoffClosed,
-    summary="Hand the conversation back to the bot",
-    responses={404: {"model": Problem, "description": "No such handoff."}},
-    tags=["handoffs"],
-)
+@one_handoff.post("/close", response_model=HandoffClosed, summary="Hand the conversation back to the bot")
 async def close_handoff(
     handoff_id: HandoffId, client: HttpClient, settings: CurrentSettings, actor: Advocate
 ) -> dict[str, Any]:
@@ -343,6 +341,8 @@ async def close_handoff(
     except handoff_actions.HandoffNotFound:
         raise _not_found(handoff_id) from None
 
+
+api.include_router(one_handoff)
 
 # --- public pages ----------------------------------------------------------------------------
 

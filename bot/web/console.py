@@ -24,7 +24,6 @@ import httpx
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.advocates import throttle, totp
 from bot.advocates.config import AdvocateSettings
@@ -39,12 +38,12 @@ from bot.settings import Settings
 from bot.web import auth
 from bot.web import handoffs as handoff_actions
 from bot.web.auth import CSRF_FIELD, Actor
+from bot.web.pages import templates
 from bot.web.schemas import MAX_MESSAGE_CHARS
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static" / "advocate"
 STATIC_PATH = "/advocate/static"
-TEMPLATES_DIR = WEB_DIR / "templates" / "advocate"
 
 # How long the "enter your code" step of a sign-in with a second factor stays valid.
 CODE_STEP_LIFETIME = timedelta(minutes=5)
@@ -99,15 +98,13 @@ SPEAKERS = {"person": "Person", "bot": "Bot", "advocate": "Advocate"}
 
 router = APIRouter(prefix="/advocate", include_in_schema=False)
 
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    # Explicit: every template is HTML, so everything inserted is escaped unless marked safe (nothing is).
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_templates = templates("advocate")
 
 HandoffId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+# The fields every sign-in step posts; the CSRF token is in every form (the session's, or the login's).
+CsrfToken = Annotated[str, Form(max_length=200)]
+Email = Annotated[str, Form(max_length=255)]
+NextPath = Annotated[str, Form(alias="next", max_length=200)]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -233,18 +230,22 @@ def _checked(request: Request, csrf_token: str) -> tuple[Actor | None, Response 
 # --- sign-in and sign-out --------------------------------------------------------------------
 
 
+def _local(next_path: str) -> str:
+    """Where to go after signing in: ``next_path`` if it is a console page, else the queue."""
+    return next_path if _LOCAL_NEXT.match(next_path) else "/advocate"
+
+
+def _sign_in_step(template: str, status_code: int, login_csrf: str, next_path: str, **context: Any) -> HTMLResponse:
+    """A page of the sign-in (password, then code): nobody is signed in yet, the form carries the login CSRF token."""
+    return _render(
+        template, status_code=status_code, actor=None, login_csrf=login_csrf, next_path=_local(next_path), **context
+    )
+
+
 def _login_page(request: Request, next_path: str, error: str | None, status_code: int, email: str = "") -> Response:
     token, is_new = auth.login_csrf_token(request)
-    response = _render(
-        "login.html",
-        status_code=status_code,
-        actor=None,
-        login_csrf=token,
-        next_path=next_path if _LOCAL_NEXT.match(next_path) else "/advocate",
-        error=error,
-        email=email,
-        notice=_notice(request.query_params.get("notice")),
-    )
+    notice = _notice(request.query_params.get("notice"))
+    response = _sign_in_step("login.html", status_code, token, next_path, error=error, email=email, notice=notice)
     if is_new:  # the same token in a cookie and in the form (double submit)
         auth.set_login_csrf_cookie(request, response, token)
     return response
@@ -253,7 +254,7 @@ def _login_page(request: Request, next_path: str, error: str | None, status_code
 @router.get("/login")
 def login_form(request: Request, next_path: Annotated[str, Query(alias="next", max_length=200)] = "/advocate") -> Any:
     if _signed_in(request) is not None:
-        return _redirect(next_path if _LOCAL_NEXT.match(next_path) else "/advocate")
+        return _redirect(_local(next_path))
     return _login_page(request, next_path, None, status.HTTP_200_OK)
 
 
@@ -285,21 +286,14 @@ def _code_page(
     """The second step: the password was right, now the 6-digit code (a new 5-minute step each time)."""
     login_csrf = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or ""
     expires = int((auth.now_utc() + CODE_STEP_LIFETIME).timestamp())
-    return _render(
-        "login_code.html",
-        status_code=status_code,
-        actor=None,
-        login_csrf=login_csrf,
-        next_path=next_path if _LOCAL_NEXT.match(next_path) else "/advocate",
-        email=email,
-        expires=expires,
-        pending=_pending_token(email, expires, login_csrf),
-        error=error,
-    )
+    return _sign_in_step(
+        "login_code.html", status_code, login_csrf, next_path,
+        email=email, expires=expires, pending=_pending_token(email, expires, login_csrf), error=error,
+    )  # fmt: skip
 
 
 def _start(request: Request, advocate: dict[str, Any], next_path: str, address: str) -> Response:
-    response = _redirect(next_path if _LOCAL_NEXT.match(next_path) else "/advocate")
+    response = _redirect(_local(next_path))
     auth.start_session(request, response, advocate)
     response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/advocate")
     throttle.record_success(advocate["email"])
@@ -313,10 +307,10 @@ def _start(request: Request, advocate: dict[str, Any], next_path: str, address: 
 @router.post("/login")
 def login(
     request: Request,
-    email: Annotated[str, Form(max_length=255)] = "",
+    email: Email = "",
     password: Annotated[str, Form(max_length=2048)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next_path: Annotated[str, Form(alias="next", max_length=200)] = "/advocate",
+    csrf_token: CsrfToken = "",
+    next_path: NextPath = "/advocate",
 ) -> Response:
     """Check the password (Argon2id), then start a session or ask for the code; throttled and audited.
 
@@ -345,12 +339,12 @@ def login(
 @router.post("/login/code")
 def login_code(
     request: Request,
-    email: Annotated[str, Form(max_length=255)] = "",
+    email: Email = "",
     code: Annotated[str, Form(max_length=20)] = "",
     pending: Annotated[str, Form(max_length=200)] = "",
     expires: Annotated[int, Form()] = 0,
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next_path: Annotated[str, Form(alias="next", max_length=200)] = "/advocate",
+    csrf_token: CsrfToken = "",
+    next_path: NextPath = "/advocate",
 ) -> Response:
     """The second factor: the code from the advocate's authenticator app (RFC 6238), throttled like passwords."""
     login_csrf = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
@@ -378,7 +372,7 @@ def login_code(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+def logout(request: Request, csrf_token: CsrfToken = "") -> Response:
     actor = _signed_in(request)
     if actor is None:
         response = _redirect("/advocate/login")
@@ -458,7 +452,7 @@ async def reply(
     request: Request,
     handoff_id: HandoffId,
     text: Annotated[str, Form(max_length=MAX_MESSAGE_CHARS * 4)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: CsrfToken = "",
 ) -> Response:
     actor, refusal = await run_sync(_checked, request, csrf_token)
     if refusal is not None or actor is None:
@@ -484,7 +478,7 @@ async def reply(
 
 @router.post("/handoffs/{handoff_id}/close")
 async def close(
-    request: Request, handoff_id: HandoffId, csrf_token: Annotated[str, Form(max_length=200)] = ""
+    request: Request, handoff_id: HandoffId, csrf_token: CsrfToken = ""
 ) -> Response:
     actor, refusal = await run_sync(_checked, request, csrf_token)
     if refusal is not None or actor is None:

@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from bot.persistence import repository, staff
 from bot.web import auth
 from bot.web import handoffs as handoff_actions
-from bot.web.console import MAX_ID, _forbidden, _office_status, _redirect, _render, _signed_in
+from bot.web.console import MAX_ID, CsrfToken, _forbidden, _office_status, _redirect, _render, _signed_in
 
 PAGE = "/advocate/not-understood"
 PAGE_SIZE = 25
@@ -102,7 +102,7 @@ def label(
     request: Request,
     message_id: MessageId,
     intent: Annotated[str, Form(max_length=200)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: CsrfToken = "",
     page: Annotated[int, Form(ge=1, le=100_000)] = 1,
     done: Annotated[int, Form(ge=1, le=100_000)] = 1,
 ) -> Response:

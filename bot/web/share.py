@@ -34,17 +34,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.advocates.config import DEFAULT_TIMEZONE
 from bot.logic.sharing import BRING_NOTE, LINK_DAYS, LIST_TITLE, PAGE_PATH, long_date
 from bot.persistence import repository
+from bot.web.pages import templates
 from bot.web.question_pdf import build_pdf
 
 logger = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = WEB_DIR / "templates" / "share"
 STATIC_DIR = WEB_DIR / "static" / "share"
 # Under the page's own prefix, so a proxy needs one rule (/my-questions/) for the whole feature.
 STATIC_PATH = f"{PAGE_PATH}/static"
@@ -64,12 +63,7 @@ SECURITY_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_templates = templates("share")
 
 router = APIRouter(tags=["question list"])
 

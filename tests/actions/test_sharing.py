@@ -202,7 +202,18 @@ async def test_why_do_you_need_my_number_is_answered(domain: dict) -> None:
     assert slot_events(events) == {"sms_number": None}
 
 
-@pytest.mark.parametrize("intent", ["crisis_self_harm", "medical_emergency", "human_handoff", "delete_my_data"])
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "crisis_self_harm",
+        "medical_emergency",
+        "human_handoff",
+        "delete_my_data",
+        "insurance_denial",
+        "billing_dispute",
+        "care_complaint",
+    ],
+)
 async def test_safety_and_handoff_are_left_to_their_own_rules(domain: dict, intent: str) -> None:
     _, events = await run(ValidateSmsNumberForm(), in_form("I can't do this anymore", intent), domain)
     assert events == []  # Rasa rejects the form turn, so the safety/handoff rule answers

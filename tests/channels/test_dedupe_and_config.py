@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import uuid
 from pathlib import Path
@@ -54,6 +55,24 @@ def test_two_instances_share_what_they_have_seen_through_redis() -> None:
         return await first.first_time(key), await second.first_time(key)
 
     assert asyncio.run(both()) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [(REST_CHANNEL, "rest"), (SOCKETIO_CHANNEL, "socketio"), (TWILIO_CHANNEL, "twilio"), (SLACK_CHANNEL, "slack")],
+)
+def test_each_channel_keeps_rasas_name(path: str, name: str) -> None:
+    """The webhook path, the credentials key and the responses' `channel:` variants all use it."""
+    module, class_name = path.rsplit(".", 1)
+    channel = getattr(importlib.import_module(module), class_name)
+    assert channel.name() == name
+
+
+def test_the_sms_and_slack_replies_go_out_under_their_channels_names() -> None:
+    from bot.channels.slack import SlackChannelOutput
+    from bot.channels.twilio_sms import TwilioSmsOutput
+
+    assert (TwilioSmsOutput.name(), SlackChannelOutput.name()) == ("twilio", "slack")
 
 
 def test_without_credentials_only_rest_and_the_widget_are_on() -> None:
