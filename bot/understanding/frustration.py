@@ -20,9 +20,11 @@ _PERSON = (
     r"(?:human(?:\s+being)?s?|person|people|some(?:one|body)(?:\s+real)?|agent|advocate|representative|rep"
     r"|operator|staff|man|woman|lady|guy)\b"
 )
-# ...but not "someone else to review my case" (another doctor) or "someone to drive me home".
+# ...but not "someone else to review my case" (another doctor), "someone at a cancer centre" or
+# "someone in another state" (a clinician somewhere else), or "someone to drive me home".
 _NOT_A_PERSON_HERE = (
-    r"(?!\s+(?:about|at|in|who|from)\s+(?:my|the|a|another)\s+(?:doctor|hospital|clinic))"
+    r"(?!\s+(?:about|who)\s+(?:my|the|a|another)\s+(?:doctor|hospital|clinic))"
+    r"(?!\s+(?:at|in|from)\s+(?:my|the|a|an|another|one|some)\b)"
     r"(?!\s+else)(?!\s+to\s+(?:drive|take|come|go|review|look|check|read|watch|stay|sit|pick|bring|help\s+(?:at|around)))"
 )
 _ASKS = re.compile(

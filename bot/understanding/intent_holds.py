@@ -74,6 +74,8 @@ STORY_PULLS_TO = frozenset({UNSURE, FAQ, ADVICE, "doctor_pushback", "ask_doctor"
 COMPLAINT_PULLED_TO = frozenset({UNSURE, FAQ, ADVICE, "out_of_scope", "doctor_pushback"})
 # What a records request told at length may be taken for.
 RECORDS_PULLED_TO = frozenset({UNSURE, "ask_doctor"})
+# ...and a question about one already made (a new request, or "they keep stalling" read as pushback).
+RECORDS_STATUS_PULLED_TO = RECORDS_PULLED_TO | {"request_records", "doctor_pushback"}
 # What a classifier may wrongly call "how do I bring up a second opinion with my surgeon".
 NOT_ASKING_FOR_WORDS = frozenset({FAQ, "suggest_questions", ASSESSMENT, ADVICE, "explain", UNSURE})
 # What a classifier may call an everyday health question it has not seen the like of.
@@ -125,11 +127,10 @@ def hold(reading: Reading) -> str | None:
         return "care_complaint"
     if _may_become_advice(reading) and asks_for_medical_judgement(text):
         return ADVICE
-    if intent in RECORDS_PULLED_TO or intent == "request_records":
-        if asks_about_a_records_request(text):
-            return "records_status"
-        if intent != "request_records" and asks_for_records(text):
-            return "request_records"
+    if intent in RECORDS_STATUS_PULLED_TO and asks_about_a_records_request(text):
+        return "records_status"
+    if intent in RECORDS_PULLED_TO and asks_for_records(text):
+        return "request_records"
     if intent in NOT_ASKING_FOR_WORDS and asks_for_words(text):
         return "ask_doctor"
     if not fitting_faq and _may_become_advice(reading) and _missed_a_health_question(reading):

@@ -59,9 +59,11 @@ _ASKS_FOR_RECORDS = re.compile(
     _F | re.DOTALL,
 )
 _ALREADY_ASKED = re.compile(
-    r"\b(?:requested|asked\s+(?:[\w.'-]+\s+){0,3}?for|sent\s+(?:a|the|my)\s+(?:records\s+)?request|put\s+in\s+(?:a|the)\s+(?:records\s+)?request)\b.{0,160}"
+    r"\b(?:requested|asked\s+(?:[\w.'-]+\s+){0,3}?for|sent\s+(?:a|the|my)\s+(?:records\s+)?request|put\s+in\s+(?:a|the)\s+(?:records\s+)?request"
+    r"|request\s+(?:i|we)\s+(?:made|sent|filed|put\s+in)|follow(?:ing)?\s+up\s+on\s+(?:my|the|our)\s+(?:records?\s+)?request)\b.{0,160}"
     r"\b(?:ago|still|nothing|haven'?t|hasn'?t|not\s+yet|no\s+(?:word|reply|response|answer)|been\s+\d+|days|weeks"
-    r"|where\s+(?:does|is)|status|in\s+process|pending|last\s+(?:week|month)|any\s+(?:news|update|word)|updates?)\b",
+    r"|where\s+(?:does|is)|status|in\s+process|pending|last\s+(?:week|month)|any\s+(?:news|update|word)|updates?"
+    r"|being\s+processed|anything\s+changed|check\s+on|where\s+(?:it|this|that|things)\s+stands?|runaround)\b",
     _F | re.DOTALL,
 )
 

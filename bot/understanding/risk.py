@@ -9,18 +9,20 @@ conversation about a diagnosis.
 crisis reply also says to call 911, the emergency reply would not give 988.
 
 Self-harm: suicidal ideation and self-harm, direct or indirect ("don't want to live", "end it all",
-"kms", "better off dead", "take all my pills"), also about someone else ("my son wants to kill
-himself"). Only an explicit denial right before the phrase clears it ("I'm not suicidal",
+"kms", "better off dead", "take all my pills", "stockpiling my oxycodone"), also about someone
+else ("my son wants to kill himself"). Only an explicit denial right before the phrase clears it ("I'm not suicidal",
 "I would never hurt myself"); "I don't want to die" is fear, not ideation, and is not flagged.
 
-Emergency: chest pain/pressure, can't breathe, stroke signs (face drooping, slurred speech, a weak
-or numb arm, one side), severe bleeding, unconscious/unresponsive, seizure, accidental overdose,
-throat swelling, turning blue. A match is ignored when:
+Emergency: chest pain/pressure, can't breathe, stroke signs (face or mouth drooping, slurred speech
+or words that won't come out, a weak or numb arm, one side), severe bleeding (soaking through pads
+or towels), unconscious/unresponsive or about to faint, seizure, accidental overdose (a child who
+ate a handful of pills), throat swelling, turning blue. A match is ignored when:
 - it is negated right before it ("no chest pain", "she's not having a seizure");
 - its sentence talks about the past and says nothing about now ("chest pain is why I went to the
   doctor last month", "he passed out last year");
 - its sentence asks for information and nobody is described as having it ("Does radiation cause
-  trouble breathing?", "is slurred speech a sign of MS?", "what happens if I overdose?").
+  trouble breathing?", "is slurred speech a sign of MS?", "what happens if I overdose?", "can
+  heartburn feel like chest pain?", "how can you tell if chest pain is serious?").
 Known limits: a bare "stroke", "seizures" or "heart attack" (a diagnosis, not an event) is never an
 emergency, nor is "it's an emergency" without a symptom (the assessment reads that as urgency);
 "suicide" in a question about statistics is still flagged; a long story mixing past and present
@@ -42,6 +44,7 @@ _WONT = rf"(?:won{_APOS}t|wont|will\s+not|doesn{_APOS}t|does\s+not|isn{_APOS}t)"
 _SELF = r"(?:my\s*self|myself|himself|herself|themselves|themself|ourselves)"
 _WHOSE = r"(?:my|his|her|their|our)"
 
+# Self-harm and suicidal ideation, direct or indirect, about oneself or someone else.
 _SELF_HARM_PATTERNS = [
     r"\bsu+[iy]?[cs]+[iy]?de?(?:al|s)?\b",  # suicide, suicidal, sucide, suicde, suiside
     r"\bsuicid\w*",
@@ -95,7 +98,10 @@ _SELF_HARM_PATTERNS = [
     r"\b(?:overdos\w*|od|pills|jump\w*)\b[^.!?]*\b(?:on\s+purpose|intentionally|deliberately"
     r"|to\s+die|to\s+end\s+it|because\s+i\s+want)\b",
     r"\bpills\s+saved\s+up\b",
-    r"\bsav(?:e|ed|ing)\s+up\s+(?:all\s+)?(?:my\s+|his\s+|her\s+|their\s+)?(?:pills|meds|tablets|medication|sleeping\s+pills)\b",
+    # keeping medicine back: "saving up my sleeping pills", "stockpiling my oxycodone"
+    r"\b(?:sav(?:e|ed|ing)\s+up|stockpil\w*|hoard\w*)\s+(?:all\s+)?(?:my\s+|his\s+|her\s+|their\s+)?(?:\w+\s+)?"
+    r"(?:pills|meds|tablets|medication|sleeping\s+pills|opioids?|painkillers?|insulin"
+    r"|\w+(?:codone|morphone|adol|azepam|azolam|barbital|phine|tanyl))\b",
     r"\btonight\s+is\s+the\s+night\b",
     r"\bjump(?:ing)?\s+off\s+(?:a|the|of)\b",
     r"\bplanning\s+how\s+to\s+(?:die|end)\b",
@@ -103,8 +109,8 @@ _SELF_HARM_PATTERNS = [
     r"\bcan'?t\s+(?:do|take)\s+(?:this|it)\s+any\s*more\b.*\b(?:end|die|over|gone)\b",
     r"\btired\s+of\s+(?:being\s+alive|living|life)\b",
     rf"\blife\s+(?:{_WONT}|is\s+not|isnt)\s+(?:feel\s+|seem\s+)?worth\s+(?:living|it)\b",
-    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)"
-    r"\s+(?:around|here|alive)\b",
+    r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:just\s+|simply\s+|really\s+)?"
+    r"(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:around|here|alive)\b",
     r"\b(?:better|happier)(?:\s+off)?\s+if\s+(?:i|he|she|they)\s+(?:was|were)\s+(?:gone|dead)\b",
     rf"\b(?:don{_APOS}t|dont|do\s+not)\s+(?:think\s+(?:i|he|she)\s+)?wants?\s+to\s+keep\s+(?:living|going)\b",
     r"\bto\s+never\s+wake\s+up\b",
@@ -118,6 +124,7 @@ _SELF_HARM_PATTERNS = [
     rf"\bwhat\s+(?:i|he|she|they)\s+(?:might|could|would|will)\s+do\s+to\s+{_SELF}\b",
 ]
 
+# Emergency symptoms happening to someone: chest, breathing, stroke signs, bleeding, overdose ...
 _EMERGENCY_PATTERNS = [
     # chest
     r"\bchest\s+(?:pains?|pressure|tightness|hurts?|hurting|is\s+(?:hurting|tight|heavy))\b",
@@ -142,7 +149,9 @@ _EMERGENCY_PATTERNS = [
     # stroke signs
     r"\bhaving\s+a\s+stroke\b",
     r"\bface\s+(?:is\s+|went\s+|looks?\s+|got\s+)?(?:droop\w*|drooping|numb|lopsided|crooked|uneven|weird)|\bdroop(?:y|ing)\s+face\b|\bface\s+is\s+droopy\b",
-    r"\bone\s+side\s+of\s+(?:my|his|her|their|the)\s+(?:face|body)\b",
+    r"\bone\s+side\s+of\s+(?:my|his|her|their|the)\s+(?:face|body|mouth)\b",
+    r"\b(?:mouth|lips?|smile)\s+(?:is\s+|was\s+|went\s+|looks?\s+|got\s+)?(?:all\s+)?(?:droop\w*|crooked|lopsided|uneven)",
+    rf"\b{_CANT}\s+get\s+(?:{_WHOSE}|the|any)\s+words\s+out\b",
     r"\b(?:left|right)\s+side\s+of\s+(?:my|his|her|the)\s+body\b",
     r"\bslurr?(?:ed|ing)\s+(?:speech|words|(?:my|his|her|their)\s+words)\b|\bspeech\s+is\s+slurred\b",
     r"\bwords\s+are\s+(?:all\s+)?(?:jumbled|garbled|slurred)\b",
@@ -158,9 +167,13 @@ _EMERGENCY_PATTERNS = [
     r"\bcan'?t\s+stop\s+(?:the\s+)?bleeding\b",
     r"\b(?:coughing|throwing|vomiting|puking)\s+(?:up\s+)?(?:a\s+lot\s+of\s+)?blood\b",
     r"\bgushing\s+blood\b|\bblood\s+(?:is\s+)?gushing\b",
+    r"\b(?:soak|bleed)(?:s|ed|ing)?\s+(?:right\s+)?through\s+(?:a\s+|the\s+|my\s+|her\s+|his\s+|two\s+|several\s+|\d+\s+)?"
+    r"(?:pads?|towels?|bandages?|dressings?|gauze|sheets?|clothes)\b",
     r"\blos(?:ing|t)\s+(?:a\s+lot\s+of|lots\s+of|so\s+much)\s+blood\b",
     # consciousness and seizures
     r"\b(?:unconscious|unresponsive|collapsed|passed\s+out|passing\s+out|pass\s+out|fainted)\b",
+    rf"\b(?:feel|feels|feeling)\s+like\s+(?:i{_APOS}m|im|i\s+am|he{_APOS}s|she{_APOS}s)\s+(?:going\s+to|gonna|about\s+to)"
+    r"\s+(?:faint|black\s+out|collapse)\b",
     rf"\b{_WONT}\s+wake\s+up\b|\bisn{_APOS}t\s+(?:waking\s+up|responding)\b|\bnot\s+responding\b",
     r"\bno\s+pulse\b",
     r"\bhaving\s+a\s+seizure\b|\bseizing\b|\bconvulsing\b|\bseizure\s+right\s+now\b",
@@ -168,7 +181,7 @@ _EMERGENCY_PATTERNS = [
     r"\boverdos(?:e|ed|ing)\b",
     # "took too many", but not "had too many questions" or "the visit took too much time".
     r"\b(?:took|taken|swallowed|ate|had)\s+(?:way\s+|far\s+)?(?:too\s+many|2\s+many|to\s+many|a\s+bunch\s+of"
-    r"|a\s+double\s+dose|double\s+dose|too\s+much|some\s+of\s+my)\b[^.!?]{0,40}?"
+    r"|a\s+handful\s+of|a\s+double\s+dose|double\s+dose|too\s+much|some\s+of\s+my)\b[^.!?]{0,40}?"
     r"\b(?:of\s+(?:my|his|her|their|the)\b|pills?|meds?|medications?|medicines?|tablets?|doses?|capsules?"
     r"|opioids?|oxy\w*|painkillers?|tylenol|advil|insulin|sleeping)",
     r"\bby\s+(?:accident|mistake)\b[^.!?]*\b(?:pills|meds|medication|medicine|dose)\b",
@@ -211,11 +224,12 @@ _EMERGENCY_CARE_NOW = re.compile(
 )
 # "what counts as an emergency?", "when should you go to the ER": asking about emergencies in general.
 _GENERAL_QUESTION = re.compile(
-    r"\b(?:what\s+counts|how\s+do\s+(?:i|you|we)\s+(?:know|tell)|what\s+if|in\s+general"
+    r"\b(?:what\s+counts|how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one|someone)\s+(?:know|tell)|what\s+if|in\s+general"
     r"|when\s+(?:should|do|does|would)\s+(?:i|you|we|someone|somebody|a\s+person|people|they|one)"
     r"|is\s+it\s+(?:ever|usually))\b",
     _F,
 )
+# Asking to wait, or for another opinion, before the emergency care goes ahead.
 _WAIT_FOR_OPINION = re.compile(
     r"\b(?:wait|waiting|weighs?\s+in|hold\s+off|delay|put\s+(?:it\s+)?off|take\s+(?:a|some|one)\s+(?:day|few\s+days|time)"
     r"|second\s+opinion|2nd\s+opinion|another\s+(?:opinion|doctor|hospital|surgeon)|someone\s+else"
@@ -238,7 +252,10 @@ _NOW = re.compile(
     r"\b(?:now|right\s+now|currently|at\s+the\s+moment|today|tonight|this\s+(?:morning|afternoon"
     rf"|evening)|still|keeps?|keep\s+on|won{_APOS}t\s+stop|wont\s+stop|getting\s+worse|started|"
     r"starting|suddenly|all\s+of\s+a\s+sudden|help|hurry|please|pls|911|ambulance|is\s+having"
-    rf"|am\s+having|i{_APOS}m\s+having|im\s+having|he{_APOS}s\s+having|she{_APOS}s\s+having)\b",
+    rf"|am\s+having|i{_APOS}m\s+having|im\s+having|he{_APOS}s\s+having|she{_APOS}s\s+having"
+    # a symptom going on as they write: "I'm soaking through a pad every 15 minutes"
+    rf"|(?:i{_APOS}m|im|i\s+am|he{_APOS}s|she{_APOS}s|he\s+is|she\s+is)\s+(?:still\s+)?(?:soaking|bleeding|losing"
+    r"|vomiting|throwing\s+up|gasping|choking|fainting|seizing|convulsing|turning))\b",
     _F,
 )
 # Unmistakably now: what a general question about emergencies does not say.
@@ -247,6 +264,12 @@ _RIGHT_NOW = re.compile(
     r"|evening)|started|suddenly|still|help|911|ambulance)\b",
     _F,
 )
+# "how would I know ...", "how can we tell ...": who asks, not who has it.
+_ASKER = re.compile(r"\bhow\s+(?:do|can|could|would|should|will)\s+(?:i|we)\s+(?:know|tell)\b", _F)
+# "when is chest pain serious enough to call 911?": 911 named in a question, not called for now.
+# ("should I call 911?" is not among them: it may come from someone in the middle of one.)
+_WHEN_TO_CALL = re.compile(r"\b(?:enough\s+to|when\s+to|whether\s+to)\s+call\s+911\b", _F)
+# Told as past: "last month", "years ago", "used to", "was why".
 _PAST = re.compile(
     r"\b(?:last\s+(?:week|month|year|night|time|spring|summer|fall|autumn|winter)|yesterday"
     # "ten minutes ago" is now for a stroke; days ago is not
@@ -265,15 +288,19 @@ _LONG_PAST = re.compile(
     r"|history\s+of|long\s+time\s+ago)\b",
     _F,
 )
+# Self-harm as a topic: a side effect, a risk, a statistic, warning signs.
 _ABOUT_SELF_HARM_IN_GENERAL = re.compile(
     r"\b(?:side[\s-]*effects?|known\s+to\s+cause|risk\s+of|rates?|statistics?|how\s+common|common\s+(?:after|among|in|with)"
     r"|percentage|more\s+likely|warning\s+signs)\b",
     _F,
 )
+# Where a clause ends inside a sentence: a comma, "and", "but", "now".
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|though|although|now)\b", _F)
+# Asking for information: "side effects", "what if", "is it normal", "what does it mean".
 _INFO = re.compile(
     r"\b(?:side[\s\-]*effects?|risks?|chances?|cause[sd]?|causing|signs?\s+of|symptoms?|normal"
     r"|common|likely|what\s+if|if\s+(?:i|you|he|she|they|my)|in\s+case|how\s+do\s+(?:i|you)\s+know"
+    r"|(?:can|could|might)\s+(?:\w+\s+){1,3}(?:feel|look|seem)\s+like|mistaken\s+for"
     r"|what\s+(?:is|are|does)|is\s+it|does|should\s+i\s+worry|mean|means)\b",
     _F,
 )
@@ -291,6 +318,7 @@ _HYPOTHETICAL_BEFORE = re.compile(
 _ANYONE_BEFORE = re.compile(
     r"\b(?:if|whether|when|once)\s+(?:someone|somebody|a\s+person|you|people|one|anyone)(?:\s+\w+){0,2}\s*$", _F
 )
+# One sentence at a time: the context checks read the match's own sentence.
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", _F)
 # How a person in distress or danger talks when none of the risk wording above is there ("I can't
 # take this any more", "he went grey and won't answer me"): the classifier's own crisis or
@@ -340,7 +368,9 @@ def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:
             before = sentence.group()[: match.start()]
             if _DENIAL_BEFORE.search(before):
                 continue
-            if emergency and _is_not_happening(sentence.group(), before):
+            if emergency and (
+                _is_not_happening(sentence.group(), before) or _asks_when_to_call(sentence.group(), match)
+            ):
                 continue
             if not emergency and (
                 _told_as_history(sentence.group(), match) or _asks_in_general(sentence.group(), before)
@@ -348,6 +378,11 @@ def _flagged(pattern: re.Pattern[str], text: str, emergency: bool) -> bool:
                 continue
             return True
     return False
+
+
+def _asks_when_to_call(sentence: str, match: re.Match[str]) -> bool:
+    """The match is the "call 911" of a question about when to call ("bad enough to call 911?")."""
+    return any(q.start() <= match.start() and match.end() <= q.end() for q in _WHEN_TO_CALL.finditer(sentence))
 
 
 def _asks_in_general(sentence: str, before: str) -> bool:
@@ -365,9 +400,11 @@ def _told_as_history(sentence: str, match: re.Match[str]) -> bool:
 
 def _is_not_happening(sentence: str, before: str) -> bool:
     """A past event or a general question, with nothing saying it is happening now."""
-    described = _SUBJECT_BEFORE.search(before) and not _HYPOTHETICAL_BEFORE.search(before)
+    # "how would I know if chest pain ...": the asker, not someone described as having it.
+    asked = _ASKER.sub(" ", before)
+    described = _SUBJECT_BEFORE.search(asked) and not _HYPOTHETICAL_BEFORE.search(asked)
     general = _ANYONE_BEFORE.search(before) or (_GENERAL_QUESTION.search(sentence) and not described)
-    if general and not _RIGHT_NOW.search(sentence):
+    if general and not _RIGHT_NOW.search(_WHEN_TO_CALL.sub(" ", sentence)):
         return True
     if _NOW.search(sentence):
         return False

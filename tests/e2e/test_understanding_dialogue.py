@@ -185,3 +185,31 @@ def test_a_question_in_the_middle_of_the_assessment_is_answered_and_the_question
     assert len(replied) > len("Are the doctors sure about your mom's diagnosis?") + 40  # something answered it first
     carry_on = text_of(stack.say(sender, "ok continue"))
     assert "Sure, let's carry on." in carry_on and "Are the doctors sure" in carry_on
+
+
+def test_heavy_bleeding_after_a_birth_gets_911_even_with_a_past_date_and_a_question(stack: Stack) -> None:
+    replies = stack.say(
+        new_sender("postpartum-bleeding"),
+        "I gave birth five days ago and now I'm bleeding through a pad in under half an hour and I'm dizzy, "
+        "should I just wait for my checkup?",
+    )
+
+    assert "Call 911 now" in text_of(replies)
+
+
+def test_asking_when_chest_pain_calls_for_911_is_a_health_question_not_an_alarm(stack: Stack) -> None:
+    replies = stack.say(new_sender("chest-pain-question"), "how would I know if chest pain is bad enough to call 911?")
+
+    said = text_of(replies)
+    assert "Call 911 now" not in said
+    assert "can't answer it" in said
+
+
+def test_a_records_request_already_made_told_at_length_asks_for_its_status(stack: Stack) -> None:
+    replies = stack.say(
+        new_sender("records-status-story"),
+        "Following up on the request I made through you a few weeks back for my MRI disc. The imaging place "
+        "keeps giving me the runaround and my appointment is Friday. Can you check where it stands?",
+    )
+
+    assert "You don't have a records request with me yet" in text_of(replies)

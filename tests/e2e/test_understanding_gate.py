@@ -16,12 +16,14 @@ from tests.e2e.harness import Stack
 from tests.nlu import behaviour
 
 OUT = behaviour.ROOT / "results/behaviour"
-# The floor this gate holds: where the bot stood on the blind set through the stack on 2026-12-03
-# (right 86.9%, fallback 5.2%, wrong 6.3%, 2 false and 4 missed alarms, 81 of 89 health questions
-# given the boundary). Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0, all) is not met yet;
-# README shows both. A change that falls below the floor fails `make test`.
+# The floor this gate holds on the blind set: where the bot stood on it through the stack on
+# 2026-12-08 - right 82.3%, fallback 6.8%, wrong 9.1%, 3 false and 6 missed alarms, 88 of 98 health
+# questions given the boundary when first measured, and 82.5% / 7.0% / 8.6% / 3 / 6 / 88 after that
+# day's changes (which the development sets guided) - with half a point of room for the fallback
+# share, which one message moves by 0.2 points. Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0,
+# all) is not met; README shows both. A change that falls below the floor fails `make test`.
 FLOOR = behaviour.Targets(
-    max_fallback=0.06, max_wrong=0.07, max_false_alarms=2, max_missed_alarms=4, min_boundary=0.9
+    max_fallback=0.075, max_wrong=0.09, max_false_alarms=3, max_missed_alarms=6, min_boundary=0.89
 )
 
 

@@ -18,10 +18,11 @@ A message is right when its outcome is what the set expects (`expect`, and for j
 labelled intent). Wrong readings are told apart by how much they hurt: a false alarm (911/988 for
 something that is not one), a missed emergency or crisis, a fallback, any other wrong journey.
 
-The blind set (`tests/nlu/external.yml`) is only ever reported as counts per kind: printing its
+The blind set (`tests/nlu/external2.yml`) is only ever reported as counts per kind: printing its
 messages would let whoever reads the report tune on them, and then it would measure nothing. The
-development set (`tests/nlu/dev.yml`, also written blind) lists its errors message by message:
-that is the one to read when looking for what to fix.
+development sets (`external.yml`, issue 11's first blind set, `dev.yml`, `safety_dev.yml`,
+`unclear_dev.yml`, all written blind) list their errors message by message: they are the ones to
+read when looking for what to fix.
 """
 
 from __future__ import annotations
@@ -38,16 +39,22 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-BLIND_SET = ROOT / "tests/nlu/external.yml"
+# The blind set: 502 first messages (486 after near copies of training data were taken out),
+# written on 2026-12-08 by someone who saw only the brief and the seed article. It came after every
+# change the sets below guided, and only its counts are ever printed.
+BLIND_SET = ROOT / "tests/nlu/external2.yml"
+# Issue 11's first blind set (2026-12-03). Five sessions of changes were measured on it, so it has
+# become a development set: since 2026-12-08 its errors are listed like the others'.
+EXTERNAL_DEV_SET = ROOT / "tests/nlu/external.yml"
 DEV_SET = ROOT / "tests/nlu/dev.yml"
 # Emergencies, crises and their near misses, written blind like the others; errors may be read.
 SAFETY_DEV_SET = ROOT / "tests/nlu/safety_dev.yml"
 # Nonsense and harmless dark idioms ("this traffic is killing me"), written blind: none may get 911/988.
 UNCLEAR_DEV_SET = ROOT / "tests/nlu/unclear_dev.yml"
+# The development sets: their errors are listed, to read when deciding what to fix.
+DEVELOPMENT_SETS = (EXTERNAL_DEV_SET, DEV_SET, SAFETY_DEV_SET, UNCLEAR_DEV_SET)
 # (set, whether its errors are listed): the blind set never lists them.
-SETS = ((BLIND_SET, False), (DEV_SET, True), (SAFETY_DEV_SET, True), (UNCLEAR_DEV_SET, True))
-# The development sets, which must raise no false alarm and miss none (the blind set has its floor).
-DEVELOPMENT_SETS = (DEV_SET, SAFETY_DEV_SET, UNCLEAR_DEV_SET)
+SETS = ((BLIND_SET, False), *((path, True) for path in DEVELOPMENT_SETS))
 
 # The first action the policies choose, and what it means for the person.
 OUTCOME_OF_ACTION = {

@@ -278,12 +278,25 @@ async def cross_validate(folds: int, out: Path) -> dict[str, Any]:
         model = rasa.model_training.train_nlu(
             str(ROOT / "config.yml"), str(fold_dir / "train.yml"), str(fold_dir), domain=str(ROOT / "domain.yml")
         )
-        results.append(await evaluate_set(load_processor(Path(model)), f"fold{fold}", fold_dir / "test.yml"))
+        result = await evaluate_set(load_processor(Path(model)), f"fold{fold}", fold_dir / "test.yml")
+        # The fold's misreadings, to read when deciding what in the training data is unclear or mislabelled.
+        (fold_dir / "errors.json").write_text(json.dumps(result.errors, indent=1), encoding="utf-8")
+        results.append(result)
     return {
         "folds": folds,
         "intent_accuracy": statistics.fmean(result.intent_accuracy for result in results),
         "intent_macro_f1": statistics.fmean(result.intent_macro_f1 for result in results),
         "lowest_fold_macro_f1": min(result.intent_macro_f1 for result in results),
+        # Mean F1 per intent over the folds, lowest first: which intents pull the macro average down.
+        "intent_f1": dict(
+            sorted(
+                (
+                    (label, round(statistics.fmean(r.intents[label].f1 for r in results if label in r.intents), 3))
+                    for label in {label for r in results for label in r.intents}
+                ),
+                key=lambda item: item[1],
+            )
+        ),
         "confusions": sum(
             (Counter({(gold, predicted): n for gold, predicted, n in result.confusions}) for result in results),
             Counter(),

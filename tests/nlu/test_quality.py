@@ -42,10 +42,12 @@ def _examples(path: Path) -> list[str]:
     return texts
 
 
-# Issue 11's blind set of first messages, in its own format (each with the intent, the kind of
-# message and what an advocate should do); written by someone who saw no training data or other set.
-# The development set has the same format and provenance; its errors may be read (tests/nlu/behaviour.py).
+# Issue 11's sets of first messages, in their own format (each with the intent, the kind of message
+# and what an advocate should do), each written by someone who saw no training data or other set:
+# external2 is the blind set; the others are development sets whose errors may be read
+# (tests/nlu/behaviour.py).
 EXTERNAL_SET = ROOT / "tests/nlu/external.yml"
+EXTERNAL_SET_2 = ROOT / "tests/nlu/external2.yml"
 DEV_SET = ROOT / "tests/nlu/dev.yml"
 SAFETY_DEV_SET = ROOT / "tests/nlu/safety_dev.yml"
 UNCLEAR_DEV_SET = ROOT / "tests/nlu/unclear_dev.yml"
@@ -71,6 +73,7 @@ def test_no_test_message_is_trained_on() -> None:
     leaks = []
     sets = {name: _examples(path) for name, path in TEST_SETS.items() if path.is_file()}
     sets["external"] = _external_examples()
+    sets["external2"] = _external_examples(EXTERNAL_SET_2)
     sets["dev"] = _external_examples(DEV_SET)
     sets["safety_dev"] = _external_examples(SAFETY_DEV_SET)
     sets["unclear_dev"] = _external_examples(UNCLEAR_DEV_SET)

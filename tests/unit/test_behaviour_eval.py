@@ -9,10 +9,8 @@ import yaml
 
 from tests.nlu.behaviour import (
     BLIND_SET,
-    DEV_SET,
+    DEVELOPMENT_SETS,
     ROOT,
-    SAFETY_DEV_SET,
-    UNCLEAR_DEV_SET,
     Case,
     Result,
     Targets,
@@ -113,7 +111,7 @@ def test_summary_names_every_missed_target() -> None:
     assert summarise("set", results[1:2]).failures(Targets()) == []
 
 
-@pytest.mark.parametrize("path", [BLIND_SET, DEV_SET, SAFETY_DEV_SET, UNCLEAR_DEV_SET])
+@pytest.mark.parametrize("path", [BLIND_SET, *DEVELOPMENT_SETS])
 def test_every_label_of_the_blind_sets_is_one_the_bot_knows(path: Path) -> None:
     """A label the domain does not have can never be right: the set would score the writer, not the bot."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -73,6 +73,9 @@ def test_calm_messages_are_not_fed_up(text: str) -> None:
     [
         "add to my list: will I need someone to drive me after the procedure?",
         "how do I tell my oncologist I want someone else to look at the scans",
+        "my surgeon is lovely but I'd like someone at a teaching hospital to see the MRI first",
+        "we want a specialist in another city to go over her pathology, how do we ask for that?",
+        "I need somebody from a bigger cancer program to weigh in before chemo starts",
     ],
 )
 def test_someone_for_another_job_is_not_a_request_for_a_person_here(text: str) -> None:

@@ -32,6 +32,9 @@ def reading(text: str, intent: str, **kwargs: object) -> Reading:
          "records_status"),
         ("my aunt put in a records request with you last month, any news on it?", "request_records",
          "records_status"),
+        ("Two weeks ago I asked the imaging center for my scans on a disc and they keep giving me the runaround. "
+         "Can you check where it stands?", "doctor_pushback", "records_status"),
+        ("my gp won't send my chart to the new specialist", "doctor_pushback", None),
         # the classifier's own emergency guess stands even with nothing the readers know
         ("my boy fell off the trampoline and isn't moving his neck, who do I call", "medical_emergency", None),
         ("I'd like to file a complaint about the surgeon who did my mother's hip", "faq", "care_complaint"),

@@ -54,6 +54,8 @@ def test_own_case_needs_a_person_and_what_the_doctors_said() -> None:
         ("I requested my records from Mercy four weeks ago and still nothing has come", False, True),
         ("put in a request for my scans on the 3rd, where does it stand?", False, True),
         ("what does my pathology report mean", False, False),
+        ("following up on my request for the cath report, the office says it is being processed", False, True),
+        ("the request we sent through you to Summit Ortho for my x-rays - has anything changed?", False, True),
     ],
 )
 def test_records_requests_and_their_status(text: str, records: bool, status: bool) -> None:

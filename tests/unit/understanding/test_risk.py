@@ -230,3 +230,82 @@ def test_crises_told_indirectly(text: str) -> None:
 )
 def test_general_questions_and_history_are_not_alarms(text: str) -> None:
     assert detect_risk(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been stockpiling my hydrocodone and I think this weekend is when I'll do it",
+        "been hoarding my tramadol for weeks, tonight could be the night",
+        "everyone would be better off if I just wasn't here anymore",
+        "my family would be better off if i simply wasn't around",
+    ],
+)
+def test_crises_told_through_a_plan_or_a_burden(text: str) -> None:
+    assert detect_risk(text) == SELF_HARM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two days after giving birth and I'm soaking through pads every hour",
+        "my mom is bleeding through the bandage on her leg and it won't stop",
+        "she's soaked through the towel and still bleeding from the cut",
+        "my toddler got into my purse and swallowed some of my heart pills",
+        "my 4 year old ate a handful of the iron tablets from the cupboard, can it wait till morning?",
+        "mom suddenly can't get her words out right",
+        "the corner of his mouth is drooping and he seems confused",
+        "I feel like I'm going to faint and my heart won't slow down",
+    ],
+)
+def test_emergencies_told_through_what_is_seen(text: str) -> None:
+    assert detect_risk(text) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can heartburn feel like chest pain?",
+        "how can you tell if chest pain is serious?",
+        "is chest pain after a stress test normal?",
+        "what does it mean when one side of your mouth droops?",
+        "is it normal to bleed a lot after a c-section?",
+        "how many iron pills are too many for a child?",
+        "I used to feel like I'd faint whenever I saw needles",
+    ],
+)
+def test_asking_about_a_symptom_is_not_having_it(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+def test_a_symptom_going_on_now_outweighs_a_past_event_in_the_same_sentence() -> None:
+    text = "my wife gave birth 3 days ago and she's soaking through a pad an hour and looks pale"
+    assert detect_risk(text) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is a headache bad enough to call 911 instead of my doctor?",
+        "how can you tell when chest pain is bad enough to call 911?",
+        "how would I know if chest pain is bad enough to call 911?",
+    ],
+)
+def test_asking_when_to_call_911_is_a_general_question(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+def test_calling_911_now_stays_an_emergency() -> None:
+    assert detect_risk("should I call 911? my dad is clutching his chest") == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how can I tell if my chest pain is serious, it started an hour ago",
+        "how do we know if she is having a seizure? she is shaking and not responding",
+        "I have chest pain right now, how do I know if it is serious",
+    ],
+)
+def test_asking_how_to_tell_while_it_happens_is_still_an_emergency(text: str) -> None:
+    assert detect_risk(text) == EMERGENCY
