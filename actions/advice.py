@@ -8,13 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import NamedAction, latest_text, save_questions
-from bot.logic import advice, pending
+from bot.logic import advice, messages, pending
 from bot.names import Action, Slot
-
-SAVE_BUTTONS = [
-    {"title": "Yes, save it", "payload": "/affirm"},
-    {"title": "No thanks", "payload": "/deny"},
-]
 
 
 class ActionNoMedicalAdvice(NamedAction):
@@ -33,5 +28,5 @@ class ActionNoMedicalAdvice(NamedAction):
             # Mid-form a "yes" would answer the form's question, so save it rather than ask.
             await save_questions(dispatcher, tracker.sender_id, [question], in_form=True)
             return []
-        dispatcher.utter_message(text=advice.SAVE_OFFER.format(question=question), buttons=SAVE_BUTTONS)
+        dispatcher.utter_message(text=advice.SAVE_OFFER.format(question=question), buttons=messages.SAVE_OFFER_BUTTONS)
         return [SlotSet(Slot.PENDING_QUESTION, question), SlotSet(pending.SLOT, pending.SAVE_QUESTION)]

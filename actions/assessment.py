@@ -39,12 +39,6 @@ QUESTIONS = {
     Slot.INSURER_REQUIRES: Action.ACTION_ASK_INSURER_REQUIRES,
     Slot.CONFIDENCE: Action.ACTION_ASK_CONFIDENCE,
 }
-NEXT_STEP_BUTTONS = [
-    {"title": "How to ask my doctor", "payload": "/ask_doctor"},
-    {"title": "Get my records", "payload": "/request_records"},
-    {"title": "Prepare questions", "payload": "/suggest_questions"},
-    {"title": "Talk to a person", "payload": "/human_handoff"},
-]
 
 
 def answers_in_message(tracker: Tracker) -> dict[str, Any]:
@@ -179,5 +173,5 @@ class ActionAssessmentResult(NamedAction):
         waiting = other_form_waiting(tracker, Form.ASSESSMENT_FORM)
         if waiting:
             dispatcher.utter_message(text=waiting)
-        dispatcher.utter_message(text=messages.WHAT_NEXT, buttons=NEXT_STEP_BUTTONS)
+        dispatcher.utter_message(text=messages.WHAT_NEXT, buttons=messages.NEXT_STEP_BUTTONS)
         return [SlotSet(Slot.RECOMMENDATION, result.level), *leave_paused(tracker, Form.ASSESSMENT_FORM)]

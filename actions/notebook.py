@@ -27,18 +27,11 @@ from bot.understanding import descriptions
 from bot.understanding.numbers import is_number_reference, parse_numbers
 from bot.understanding.questions import extract_questions, parse_edit, tidy_question
 
-LIST_BUTTONS = [
-    {"title": "Suggest more", "payload": "/suggest_questions"},
-    {"title": "Remove one", "payload": "/remove_question"},
-    {"title": "Print / share", "payload": "/print_questions"},
-    {"title": "Delete all", "payload": "/clear_questions"},
-]
-
 
 async def show_list(
     dispatcher: CollectingDispatcher, sender_id: str, intro: str = "", buttons: list[dict[str, str]] | None = None
 ) -> list[dict[str, Any]]:
-    """The numbered list with what can be done with it (`buttons`, LIST_BUTTONS by default)."""
+    """The numbered list with what can be done with it (`buttons`, messages.LIST_BUTTONS by default)."""
     questions = await run_sync(repository.list_questions, sender_id)
     if not questions:
         dispatcher.utter_message(
@@ -47,7 +40,7 @@ async def show_list(
     else:
         text = notebook.format_question_list(questions)
         dispatcher.utter_message(
-            text=messages.with_intro(intro, text), buttons=LIST_BUTTONS if buttons is None else buttons
+            text=messages.with_intro(intro, text), buttons=messages.LIST_BUTTONS if buttons is None else buttons
         )
     return questions
 

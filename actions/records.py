@@ -26,7 +26,6 @@ from bot.persistence.db import run_sync
 from bot.understanding import records_answers
 
 RECORDS_SLOTS = records.SLOTS
-WRITE_REQUEST_BUTTON = {"title": "Write a request", "payload": "/request_records"}
 
 
 class ActionStartRecords(NamedAction):
@@ -97,8 +96,9 @@ class ActionRecordsStatus(NamedAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requests = await run_sync(repository.list_records_requests, tracker.sender_id)
         if not requests:
-            dispatcher.utter_message(text=messages.NO_RECORDS_REQUEST_YET, buttons=[WRITE_REQUEST_BUTTON])
-            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, WRITE_REQUEST_BUTTON["payload"])]
+            offer = messages.WRITE_REQUEST_BUTTON
+            dispatcher.utter_message(text=messages.NO_RECORDS_REQUEST_YET, buttons=[offer])
+            return [SlotSet(pending.SLOT, pending.OFFER), SlotSet(Slot.PENDING_OFFER, offer["payload"])]
         for request in requests:
             created = datetime.fromisoformat(request["created_at"]).date()
             advice = letters.follow_up_advice(created, date.today())

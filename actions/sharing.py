@@ -45,7 +45,6 @@ from bot.settings import Settings
 from bot.understanding.sharing import asks_why, is_not_now, parse_phone_number, wants_text_message
 
 SMS_CHANNEL = "twilio"
-TEXT_IT_BUTTON = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}
 
 ASK_NUMBER = "ask_number"
 MAX_NUMBER_TRIES = 3
@@ -162,7 +161,7 @@ class ActionPrintQuestions(NamedAction):
         text = latest_text(tracker)
         wants_text = entity_value(tracker, "share_via") == "sms" or wants_text_message(text)
         can_text = TwilioOutbound.from_env() is not None
-        buttons = [] if wants_text or not can_text else [TEXT_IT_BUTTON]
+        buttons = [] if wants_text or not can_text else [messages.TEXT_IT_BUTTON]
         dispatcher.utter_message(text=sharing.chat_reply(questions, page, pdf), buttons=buttons)
         if not wants_text:
             return done

@@ -384,3 +384,25 @@ _CLOSING_OFFER = re.compile(r"\s+Want [^\n]*$")
 def without_closing_offer(answer: str) -> str:
     """An FAQ answer without the offer that closes it, for use inside a form (no "yes" to take it)."""
     return _CLOSING_OFFER.sub("", answer)
+
+
+# The buttons the journeys' actions offer (actions/advice, assessment, notebook, records, sharing).
+SAVE_OFFER_BUTTONS: list[Button] = _yes_no_buttons("Yes, save it", "No thanks")
+
+NEXT_STEP_BUTTONS: list[Button] = [
+    {"title": "How to ask my doctor", "payload": "/ask_doctor"},
+    {"title": "Get my records", "payload": "/request_records"},
+    {"title": "Prepare questions", "payload": "/suggest_questions"},
+    {"title": "Talk to a person", "payload": "/human_handoff"},
+]
+
+LIST_BUTTONS: list[Button] = [
+    {"title": "Suggest more", "payload": "/suggest_questions"},
+    {"title": "Remove one", "payload": "/remove_question"},
+    {"title": "Print / share", "payload": "/print_questions"},
+    {"title": "Delete all", "payload": "/clear_questions"},
+]
+
+WRITE_REQUEST_BUTTON: Button = {"title": "Write a request", "payload": "/request_records"}
+
+TEXT_IT_BUTTON: Button = {"title": "Text it to me", "payload": '/print_questions{"share_via":"sms"}'}

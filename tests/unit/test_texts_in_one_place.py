@@ -29,9 +29,17 @@ def _has_literal(node: ast.expr) -> bool:
 
 
 def _spoken_texts(tree: ast.AST, path: Path) -> list[ast.expr]:
-    """The `text=` of every `utter_message`, and in confirmations.py what `_say(...)` says."""
+    """The `text=` of every `utter_message`, in confirmations.py what `_say(...)` says, and the
+    title of every button (a dict with a "title" key): a button's words are read too."""
     texts: list[ast.expr] = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            texts += [
+                value
+                for key, value in zip(node.keys, node.values)
+                if isinstance(key, ast.Constant) and key.value == "title"
+            ]
+            continue
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -61,7 +69,9 @@ def test_the_check_sees_inline_texts(tmp_path: Path) -> None:
         'dispatcher.utter_message(text=f"{n} saved")\n'
         'dispatcher.utter_message(text="Saved:\\n" + listed)\n'
         "dispatcher.utter_message(text=messages.OK)\n"
-        '_say("OK.")\n',
+        '_say("OK.")\n'
+        'BUTTON = {"title": "Write a request", "payload": "/request_records"}\n'
+        'buttons.append({"title": title, "payload": payload})\n',
         encoding="utf-8",
     )
-    assert literal_texts(sample) == [f"confirmations.py:{line}" for line in (1, 2, 3, 5)]
+    assert literal_texts(sample) == [f"confirmations.py:{line}" for line in (1, 2, 3, 5, 6)]
