@@ -26,6 +26,10 @@ def _yes_no_buttons(yes: str = "Yes", no: str = "No") -> list[Button]:
 
 
 YES_NO_BUTTONS: list[Button] = _yes_no_buttons()
+# The next steps several journeys offer, each written once.
+GET_RECORDS: Button = {"title": "Get my records", "payload": "/request_records"}
+PREPARE_QUESTIONS: Button = {"title": "Prepare questions", "payload": "/suggest_questions"}
+TALK_TO_A_PERSON: Button = {"title": "Talk to a person", "payload": "/human_handoff"}
 
 OPENING = (
     "Hi, I'm the Second Opinion Advocate, a virtual patient advocate. I'm a computer program, "
@@ -65,7 +69,7 @@ COMFORT = (
 )
 COMFORT_OFFER = "Would you like to talk with a human advocate? Or we can pick one small thing to do together."
 COMFORT_BUTTONS: list[Button] = [
-    {"title": "Talk to a person", "payload": "/human_handoff"},
+    TALK_TO_A_PERSON,
     {"title": "Help me decide", "payload": "/start_assessment"},
     {"title": "Prepare my questions", "payload": "/suggest_questions"},
 ]
@@ -207,12 +211,12 @@ WHAT_NEXT = "What would you like to do next?"
 IF_THEY_REACT_BADLY = "What if they react badly?"
 AFTER_SCRIPTS_BUTTONS: list[Button] = [
     {"title": "My doctor reacted badly", "payload": "/doctor_pushback"},
-    {"title": "Get my records", "payload": "/request_records"},
-    {"title": "Prepare questions", "payload": "/suggest_questions"},
+    GET_RECORDS,
+    PREPARE_QUESTIONS,
 ]
 AFTER_PUSHBACK_BUTTONS: list[Button] = [
-    {"title": "Get my records", "payload": "/request_records"},
-    {"title": "Talk to a person", "payload": "/human_handoff"},
+    GET_RECORDS,
+    TALK_TO_A_PERSON,
 ]
 
 
@@ -391,9 +395,9 @@ SAVE_OFFER_BUTTONS: list[Button] = _yes_no_buttons("Yes, save it", "No thanks")
 
 NEXT_STEP_BUTTONS: list[Button] = [
     {"title": "How to ask my doctor", "payload": "/ask_doctor"},
-    {"title": "Get my records", "payload": "/request_records"},
-    {"title": "Prepare questions", "payload": "/suggest_questions"},
-    {"title": "Talk to a person", "payload": "/human_handoff"},
+    GET_RECORDS,
+    PREPARE_QUESTIONS,
+    TALK_TO_A_PERSON,
 ]
 
 LIST_BUTTONS: list[Button] = [
