@@ -188,7 +188,11 @@ def nginx_config(config: ScaledConfig) -> str:
     stack = config.stack
     temp = config.nginx_dir / "temp"
     rasa = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in config.rasa_ports)
-    actions = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in config.action_ports)
+    # An action server is never marked failed (max_fails=0): a dead one refuses the connection at once
+    # and nginx moves to the next, so marking gains nothing; a marked one turned people away with
+    # "give me a minute" for up to 5 s after it was back (make test-faults: the message sent again
+    # as asked, right after both action servers had restarted, got the outage reply a second time).
+    actions = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in config.action_ports)
     # Running as root, nginx's workers would switch to "nobody" and could not write its private temp dirs.
     user = "user root root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     return f"""# Written by bot.launcher run-scaled at start-up; edits are overwritten.

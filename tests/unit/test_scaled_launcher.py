@@ -101,6 +101,16 @@ def test_nginx_logs_no_request_line_and_keeps_socketio_sticky(tmp_path: Path) ->
 
 
 @pytest.mark.skipif(NGINX is None and not os.environ.get("CI"), reason="nginx is not installed (.ci/run installs it)")
+def test_a_restarted_action_server_is_used_at_once(tmp_path: Path) -> None:
+    """Never marked failed, so the message sent again right after a restart reaches it."""
+    scaled = config(tmp_path)
+    block = nginx_config(scaled).split("upstream actions {")[1].split("}")[0]
+
+    assert [line.strip() for line in block.splitlines() if "server " in line] == [
+        f"server 127.0.0.1:{port} max_fails=0;" for port in scaled.action_ports
+    ]
+
+
 def test_nginx_accepts_the_written_configuration(tmp_path: Path) -> None:
     assert NGINX, "nginx is not installed: apt-get install nginx"
     scaled = config(tmp_path)
