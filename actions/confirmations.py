@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import notebook
 from actions.common import NamedAction, clear_pending, fresh_pending, press
+from actions.flow import ask_which_reading
 from actions.handoff import start_handoff
 from actions.sharing import send_questions_by_text
 from bot.logic import messages, pending
@@ -63,7 +64,7 @@ _NOT_SAVED = _say(messages.NOT_SAVED)
 # kind -> (what "yes" does, what "no" says before the menu).
 ANSWERS: dict[str, tuple[Answer, Answer]] = {
     pending.OFFER: (_press_offered, _OK),
-    pending.DID_YOU_MEAN: (_nothing_to_confirm, _OK),
+    pending.DID_YOU_MEAN: (ask_which_reading, _OK),
     pending.SAVE_QUESTION: (notebook.save_offered_question, _NOT_SAVED),
     pending.QUESTION_TEXT: (notebook.still_waiting_for_the_question, _say(messages.NOTHING_SAVED)),
     pending.SAVE_SUGGESTIONS: (notebook.save_all_suggestions, _NOT_SAVED),

@@ -67,6 +67,22 @@ def _picked(text: str, offered: list[dict[str, Any]]) -> str | None:
     return titles.get(wanted) if wanted else None
 
 
+async def ask_which_reading(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"Yes" to "Did you mean A or B?": which one? The same buttons again, and still open.
+
+    (With one reading the question is an offer, and a yes takes it: `pending.OFFER`.)
+    """
+    events = list(tracker.events)
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    offered = _bot_buttons_before(events, users[-1]) if users else []
+    if not fallback.is_did_you_mean(offered):
+        dispatcher.utter_message(text=messages.NOTHING_TO_CONFIRM)
+        dispatcher.utter_message(response="utter_menu")
+        return clear_pending()
+    dispatcher.utter_message(text=fallback.WHICH_READING, buttons=offered)
+    return [SlotSet(pending.SLOT, pending.DID_YOU_MEAN), SlotSet(Slot.PENDING_OFFER, None)]
+
+
 def _missed_just_before(tracker: Tracker) -> bool:
     """Whether the person's previous message was a miss too: it fell back, or it said "no" to a
     "Did you mean" (neither reading was right). Then a second miss brings a person."""

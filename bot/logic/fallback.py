@@ -90,6 +90,8 @@ SAFETY_INTENTS = frozenset({"medical_emergency", "crisis_self_harm"})
 
 DID_YOU_MEAN = "I want to get this right. Did you mean:"
 DID_YOU_MEAN_ONE = "I want to get this right. Did you mean this?"
+# A "yes" to a "Did you mean" with two readings says neither: ask which, with the same buttons.
+WHICH_READING = "Which one did you mean? Tap it, or type its number."
 SOMETHING_ELSE_LABEL = "Something else"
 SAFETY_LINE = (
     "If this is an emergency, call 911 now. If you're thinking about hurting yourself, call or text 988."

@@ -100,6 +100,24 @@ async def test_one_plausible_reading_is_offered_and_a_typed_yes_takes_it(domain:
     assert pressed(events) == "/doctor_pushback"
 
 
+async def test_a_yes_to_two_readings_asks_which_one_with_the_same_buttons(domain: dict) -> None:
+    message = "the lab near my work has the biopsy stuff and i need it for the new doctor"
+    tracker = unclear(message, [("request_records", 0.33), ("faq", 0.3)], faq=("records_time", 0.58))
+    dispatcher, events = await run(ActionFallback(), tracker, domain)
+    [question] = dispatcher.messages
+
+    yes = make_tracker(
+        "yes", "affirm", slots=slot_events(events), history=asked(dispatcher, message, events)
+    )
+    again, events = await run(ActionConfirmPending(), yes, domain)
+
+    [which] = again.messages
+    assert which["text"] == fallback.WHICH_READING
+    assert which["buttons"] == question["buttons"]
+    assert slot_events(events) == {"pending_confirmation": "did_you_mean", "pending_offer": None}
+    assert "OK!" not in texts(again) and not repository.list_handoffs()
+
+
 async def test_nothing_plausible_asks_to_put_it_another_way_beside_the_menu(domain: dict) -> None:
     tracker = unclear("blue tuesday", [("greet", 0.18), ("faq", 0.15), ("inform", 0.12)], faq=("medicare", 0.9))
 

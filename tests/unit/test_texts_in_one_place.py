@@ -36,7 +36,7 @@ def _spoken_texts(tree: ast.AST, path: Path) -> list[ast.expr]:
         if isinstance(node, ast.Dict):
             texts += [
                 value
-                for key, value in zip(node.keys, node.values)
+                for key, value in zip(node.keys, node.values, strict=True)
                 if isinstance(key, ast.Constant) and key.value == "title"
             ]
             continue
