@@ -76,6 +76,18 @@ def test_did_you_mean_offers_both_readings_and_the_faq_button_answers_that_faq(s
     assert RECORDS_FIRST_QUESTION in text_of(stack.say(sender, "yes please")), "the FAQ's offer is open"
 
 
+def test_a_yes_to_did_you_mean_asks_which_one_and_its_button_then_picks_it(stack: Stack) -> None:
+    sender = new_sender("did-you-mean-yes")
+    stack.say(sender, "hi")
+    [question] = miss(stack, sender, UNCLEAR)
+
+    [which] = stack.say(sender, "yeah")
+
+    assert which["text"] == "Which one did you mean? Tap it, or type its number."
+    assert [b["title"] for b in which["buttons"]] == [b["title"] for b in question["buttons"]]
+    assert RECORDS_FIRST_QUESTION in text_of(click(stack, sender, [which], "Get my medical records"))
+
+
 def test_something_else_asks_again_and_a_second_miss_brings_a_person(stack: Stack) -> None:
     sender = new_sender("something-else")
     stack.say(sender, "hi")
