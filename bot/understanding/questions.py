@@ -68,7 +68,7 @@ _FOR = (
 )
 _TAIL = rf"(?:{_OBJECT})?(?:{_DOWN})?(?:{_DESTINATION})?(?:{_FOR})?"
 _END = r"(?=\s|$|[:\-\u2013—,.!])"
-_PEOPLE = rf"(?:\s+(?:the|my)\s+(?:new\s+|second\s+)?{_ROLES}|\s+(?:them|him|her))"
+_PEOPLE = rf"(?:\s+(?:the|my)\s+(?:new\s+|second\s+)?{_ROLES}|\s+(?:them|him|her)|\s+(?:dr\.?|doctor)\s+[a-z][\w'-]*)"
 _I_WANT = r"i(?:'d\s+like|\s+(?:want|need|would\s+like|wanna|wish))"
 _STARTERS_ALT = "|".join(sorted((re.escape(word) for word in _QUESTION_STARTERS), key=len, reverse=True))
 
@@ -86,7 +86,7 @@ _LEAD_INS = tuple(
         rf"(?:{_OBJECT}(?:{_DOWN})?(?:{_DESTINATION})?(?:{_FOR})?|{_DOWN}(?:{_DESTINATION})?"
         rf"|{_DESTINATION}){_END}",
         r"^(?:note|write|jot)(?=\s*[:\-\u2013—])",
-        rf"^(?:(?:{_I_WANT}\s+to|remember\s+to|"
+        rf"^(?:(?:{_I_WANT}\s+to|remember\s+to|remind\s+me\s+to|"
         rf"don'?t\s+(?:let\s+me\s+)?forget\s+to)\s+)?ask{_PEOPLE}?"
         rf"(?=\s+(?:if|whether|about|{_STARTERS_ALT})\b|\s*[:\-\u2013—])",
         r"^(?:(?:here'?s|here\s+is|i\s+have|i'?ve\s+got|my|another|one\s+more|a|new|next)\s+)?"
@@ -114,8 +114,10 @@ _AND_SPLIT = re.compile(r",?\s+and(?:\s+also)?\s+", re.IGNORECASE)
 _DOT_SPLIT = re.compile(rf"(?<=[a-z0-9])\.\s+(?=(?:{_STARTERS_ALT})\b)", re.IGNORECASE)
 # "if I can keep working": a question told as an if-clause, turned back into one.
 _IF_CLAUSE = re.compile(
-    r"^(?:if|whether)\s+(?P<subject>i|we|it|they|he|she|this|that|my\s+\w+|the\s+\w+)\s+"
-    r"(?P<aux>can|will|should|would|could|must|may|might|am|is|are|need\s+to|have\s+to|has\s+to)\s+"
+    r"^(?:if|whether)\s+(?P<subject>i|we|it|they|he|she|there|this|that"
+    r"|(?:(?:my|the|his|her|our|your|these|those)\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+"
+    r"(?P<aux>needs?\s+to|ha(?:ve|s)\s+to|can|will|should|would|could|must|may|might|am|is|are|was|were"
+    r"|has|have|had|did)\s+"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -347,8 +349,10 @@ def _invert_if_clause(piece: str) -> str | None:
     match = _IF_CLAUSE.match(piece)
     if not match:
         return None
-    subject, aux, rest = match.group("subject"), match.group("aux").lower(), match.group("rest")
-    if aux in {"need to", "have to", "has to"}:
-        helper = "does" if aux == "has to" else "do"
-        return f"{helper} {subject} {aux} {rest}"
+    subject, aux, rest = match.group("subject"), " ".join(match.group("aux").lower().split()), match.group("rest")
+    if aux in {"need to", "needs to", "have to", "has to"}:
+        # "if my dad has to stop" -> "does my dad have to stop"; "if I need to fast" -> "do I need to fast"
+        helper = "does" if aux in {"has to", "needs to"} else "do"
+        verb = "have to" if aux.startswith("ha") else "need to"
+        return f"{helper} {subject} {verb} {rest}"
     return f"{aux} {subject} {rest}"
