@@ -20,7 +20,8 @@ be acted on (the bot then asks "did you mean ...?"), or None to keep it. The Ras
 4. **A complaint about care in so many words** (`says_so.complains`) is one, not a health question.
 5. **A plain request for a medical judgement** (`advice`): "how long does my dad have?" gets the
    boundary, unless the classifier found a task that carries such a question.
-6. **A records request or its status told at length** (`requests`), when nothing sure was found;
+6. **A records request or its status told at length** (`requests`), when nothing sure was found
+   (or only an FAQ about some other subject: "I need my records from St Luke's for my consult");
    a request already made and not arrived is a status question, not a new request.
 7. **The words to use with the doctor** (`doctor.asks_for_words`) become `ask_doctor`.
 8. **Everyday health questions** (`health_questions`) the classifier could not place, or took for
@@ -129,7 +130,8 @@ def hold(reading: Reading) -> str | None:
         return ADVICE
     if intent in RECORDS_STATUS_PULLED_TO and asks_about_a_records_request(text):
         return "records_status"
-    if intent in RECORDS_PULLED_TO and asks_for_records(text):
+    # "I need my records from St Luke's for my second opinion": the request, not an FAQ about records.
+    if (intent in RECORDS_PULLED_TO or (intent == FAQ and not fitting_faq)) and asks_for_records(text):
         return "request_records"
     if intent in NOT_ASKING_FOR_WORDS and asks_for_words(text):
         return "ask_doctor"

@@ -100,8 +100,15 @@ _LEAD_INS = tuple(
         r"^[\s:;,\-\u2013—.!>]+",
     )
 )
-# "please", "thanks" at the end of a question, dropped with the lead-ins.
-_TRAILING_POLITENESS = re.compile(r"[\s,]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty)[\s.!]*$", re.IGNORECASE)
+# "please", "thanks" at the end of a question, dropped with the lead-ins, and the command said
+# after it: "..., save that for me", "... - put it on my list please".
+_TRAILING_POLITENESS = re.compile(
+    r"[\s,]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty)[\s.!]*$"
+    r"|[\s,;\-\u2013—]*\b(?:and\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:please\s+|pls\s+)?"
+    r"(?:save|add|keep|note|put|write|jot)\s+(?:that|this|it)(?:\s+(?:down|for\s+me|on\s+(?:my|the)\s+list"
+    r"|to\s+(?:my|the)\s+list))*[\s.!?]*$",
+    re.IGNORECASE,
+)
 # "and also", "plus", "then" opening a piece that follows another question.
 _LEADING_CONJUNCTION = re.compile(r"^(?:and\s+also|and|also|plus|then|or)\b[\s,]*", re.IGNORECASE)
 # A list bullet before a question: "-", "*", "•", "(a)".

@@ -68,6 +68,18 @@ def test_what_the_classifier_got_right_stands(text: str, guess: str) -> None:
     assert hold(reading(text, guess, faq_answer=faq_answer)) is None
 
 
+def test_a_records_request_taken_for_an_faq_is_the_request() -> None:
+    text = "I need my scans and the pathology report from Riverside Clinic for my second opinion"
+
+    assert hold(reading(text, "faq", faq_answer="faq/records_rights")) == "request_records"
+
+
+def test_an_faq_about_records_that_fits_stands() -> None:
+    text = "how long does a hospital get to send me my records?"
+
+    assert hold(reading(text, "faq", faq_answer="faq/records_time")) is None
+
+
 def test_an_faq_about_another_subject_is_unsure() -> None:
     assert hold(reading("how many days until the office opens", "faq", faq_answer="faq/records_time")) == UNSURE
 

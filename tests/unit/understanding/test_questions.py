@@ -45,6 +45,10 @@ from bot.understanding import questions
         ("ask whether my mom has to stop her metformin before surgery",
          ["Does my mom have to stop her metformin before surgery?"]),
         ("ask if he needs to stay in hospital overnight", ["Does he need to stay in hospital overnight?"]),
+        # the command said after the question is not part of it
+        ("ask my surgeon if the drain can come out sooner, save that for me", ["Can the drain come out sooner?"]),
+        ("will the scar fade? put it on my list please", ["Will the scar fade?"]),
+        ("do I need a referral - could you add that to my list", ["Do I need a referral?"]),
         ("i want to ask the doctor whether I need to fast", ["Do I need to fast?"]),
         ("remember to ask about side effects", ["Ask about side effects"]),
         ("I'd like to add a question: can my husband come to the visit?", ["Can my husband come to the visit?"]),
