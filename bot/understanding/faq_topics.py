@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.shorthand import spell_out
+
 _OPINION = r"opinion|another\s+(?:doctor|dr|specialist|look)|different\s+(?:doctor|dr)|second\s+look|2nd\s+look"
 _RECORDS = (
     r"record|chart|file|cop(?:y|ies)|copying|slides?|scans?|images?|imaging|results|paperwork|notes|report"
@@ -95,5 +97,8 @@ def is_about(faq: str, text: str) -> bool:
     accident (a test checks every FAQ of the domain is listed).
     """
     groups = _COMPILED.get(faq.removeprefix("faq/"))
-    text = text.replace("\u2019", "'")
-    return groups is None or all(group.search(text) for group in groups)
+    if groups is None:
+        return True
+    # Read as typed and with phone shorthand spelled out ("hw long does it tk" is "how long ... take").
+    texts = (text.replace("\u2019", "'"), spell_out(text))
+    return any(all(group.search(variant) for group in groups) for variant in texts)

@@ -47,6 +47,7 @@ from bot.understanding.requests import (
     asks_for_records,
     asks_whether_to_get_a_second_opinion,
     tells_own_case,
+    wants_records,
 )
 from bot.understanding.risk import EMERGENCY, SELF_HARM, detect_risk, mentions_distress
 from bot.understanding.says_so import CHECKED_INTENTS, complains, says_so
@@ -130,8 +131,10 @@ def hold(reading: Reading) -> str | None:
         return ADVICE
     if intent in RECORDS_STATUS_PULLED_TO and asks_about_a_records_request(text):
         return "records_status"
+    if intent in RECORDS_PULLED_TO and asks_for_records(text):
+        return "request_records"
     # "I need my records from St Luke's for my second opinion": the request, not an FAQ about records.
-    if (intent in RECORDS_PULLED_TO or (intent == FAQ and not fitting_faq)) and asks_for_records(text):
+    if intent == FAQ and not fitting_faq and wants_records(text):
         return "request_records"
     if intent in NOT_ASKING_FOR_WORDS and asks_for_words(text):
         return "ask_doctor"

@@ -58,6 +58,12 @@ _ASKS_FOR_RECORDS = re.compile(
     rf"|release|pick\s+up|help\s+me\s+(?:get|request|ask))\b.{{0,80}}\b{_RECORD_THINGS}",
     _F | re.DOTALL,
 )
+# Saying one wants them: "I need my records from ...", "how do I get her scans", "help me get my chart".
+_WANTS_RECORDS = re.compile(
+    rf"\b(?:(?:i|we)\s+(?:need|want|would\s+like|'d\s+like|have\s+to\s+get)|how\s+(?:do|can|would)\s+(?:i|we)\s+get"
+    rf"|help\s+(?:me|us)\s+(?:get|request))\b.{{0,80}}\b{_RECORD_THINGS}",
+    _F | re.DOTALL,
+)
 _ALREADY_ASKED = re.compile(
     r"\b(?:requested|asked\s+(?:[\w.'-]+\s+){0,3}?for|sent\s+(?:a|the|my)\s+(?:records\s+)?request|put\s+in\s+(?:a|the)\s+(?:records\s+)?request"
     r"|request\s+(?:i|we)\s+(?:made|sent|filed|put\s+in)|follow(?:ing)?\s+up\s+on\s+(?:my|the|our)\s+(?:records?\s+)?request)\b.{0,160}"
@@ -82,6 +88,12 @@ def asks_for_records(text: str) -> bool:
     """A request for records, slides, scans or reports to be requested, sent or written for."""
     text = _plain(text)
     return bool(_ASKS_FOR_RECORDS.search(text)) and not _ALREADY_ASKED.search(text)
+
+
+def wants_records(text: str) -> bool:
+    """The person says they want records ("I need my scans from ..."), not only that some were sent."""
+    text = _plain(text)
+    return bool(_WANTS_RECORDS.search(text)) and not _ALREADY_ASKED.search(text)
 
 
 def asks_about_a_records_request(text: str) -> bool:

@@ -17,13 +17,14 @@ from tests.nlu import behaviour
 
 OUT = behaviour.ROOT / "results/behaviour"
 # The floor this gate holds on the blind set: where the bot stood on it through the stack on
-# 2026-12-08 - right 82.3%, fallback 6.8%, wrong 9.1%, 3 false and 6 missed alarms, 88 of 98 health
-# questions given the boundary when first measured, and 82.5% / 7.0% / 8.6% / 3 / 6 / 88 after that
-# day's changes (which the development sets guided) - with half a point of room for the fallback
-# share, which one message moves by 0.2 points. Issue 11's bar (behaviour.TARGETS: 5%, 3%, 0, 0,
-# all) is not met; README shows both. A change that falls below the floor fails `make test`.
+# 2026-12-08 - right 82.3%, fallback 6.8% (33), wrong 9.1% (44), 3 false and 6 missed alarms, 88 of
+# 98 health questions given the boundary when first measured, and 82.7% / 6.8% (33) / 8.6% (42) /
+# 3 / 6 / 88 after that day's changes (which the development sets and a newcomer's chat guided) -
+# with two messages of room on the fallback and wrong shares. Issue 11's bar (behaviour.TARGETS:
+# 5%, 3%, 0, 0, all) is not met; README shows both. A change that falls below the floor fails
+# `make test`.
 FLOOR = behaviour.Targets(
-    max_fallback=0.075, max_wrong=0.09, max_false_alarms=3, max_missed_alarms=6, min_boundary=0.89
+    max_fallback=0.072, max_wrong=0.095, max_false_alarms=3, max_missed_alarms=6, min_boundary=0.89
 )
 
 

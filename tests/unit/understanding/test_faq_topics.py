@@ -34,6 +34,9 @@ def test_every_faq_of_the_domain_has_a_subject() -> None:
         ("faq/opinions_differ", "the second surgeon said the opposite of the first one"),
         ("faq/insurance_coverage", "how much is this going to cost me out of pocket"),
         ("faq/what_to_bring", "what papers should I have ready for the new doctor"),
+        # typed in phone shorthand
+        ("faq/records_time", "hw long til the clinic hs 2 send my files"),
+        ("faq/what_to_bring", "wat shud i take w me to the appt"),
     ],
 )
 def test_messages_about_the_subject_get_the_answer(faq: str, text: str) -> None:

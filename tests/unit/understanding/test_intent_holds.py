@@ -74,6 +74,10 @@ def test_a_records_request_taken_for_an_faq_is_the_request() -> None:
     assert hold(reading(text, "faq", faq_answer="faq/records_rights")) == "request_records"
 
 
+def test_a_question_about_records_sent_is_not_a_new_request() -> None:
+    assert hold(reading("did they ever send over my chart?", "faq", faq_answer="faq/records_rights")) == UNSURE
+
+
 def test_an_faq_about_records_that_fits_stands() -> None:
     text = "how long does a hospital get to send me my records?"
 

@@ -16,6 +16,9 @@ from bot.understanding.shorthand import spell_out, straighten
         ("tx starts 2moro", "treatment starts tomorrow"),
         ("its in 3mos", "its in 3 months"),
         ("they dont know", "they don't know"),
+        ("hw long wil it tk", "how long wil it take"),
+        ("wat shud i ask abt the scan", "what should i ask about the scan"),
+        ("wen cn i start", "when can i start"),
     ],
 )
 def test_spell_out(text: str, spelled: str) -> None:
