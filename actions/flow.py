@@ -55,6 +55,13 @@ def _bot_buttons_before(events: list[dict[str, Any]], user_index: int) -> list[d
     return []
 
 
+def _offered_before_this_message(tracker: Tracker) -> list[dict[str, Any]]:
+    """The buttons of the bot's last message before the person's latest one."""
+    events = list(tracker.events)
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    return _bot_buttons_before(events, users[-1]) if users else []
+
+
 def _picked(text: str, offered: list[dict[str, Any]]) -> str | None:
     """The payload of the offered button a typed reply picks: "2", "the first one", its words."""
     number = numbers.choice_number(text)
@@ -72,9 +79,7 @@ async def ask_which_reading(dispatcher: CollectingDispatcher, tracker: Tracker) 
 
     (With one reading the question is an offer, and a yes takes it: `pending.OFFER`.)
     """
-    events = list(tracker.events)
-    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
-    offered = _bot_buttons_before(events, users[-1]) if users else []
+    offered = _offered_before_this_message(tracker)
     if not fallback.is_did_you_mean(offered):
         dispatcher.utter_message(text=messages.NOTHING_TO_CONFIRM)
         dispatcher.utter_message(response="utter_menu")
@@ -113,8 +118,7 @@ class ActionFallback(NamedAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
-        events = list(tracker.events)
-        offered = _bot_buttons_before(events, len(events) - 1) if events else []
+        offered = _offered_before_this_message(tracker)
         picked = _picked(text, offered) if fallback.is_did_you_mean(offered) else None
         if picked == fallback.SOMETHING_ELSE_PAYLOAD or text == fallback.SOMETHING_ELSE_PAYLOAD:
             dispatcher.utter_message(text=fallback.SOMETHING_ELSE, buttons=fallback.SOMETHING_ELSE_BUTTONS)

@@ -99,6 +99,6 @@ def is_about(faq: str, text: str) -> bool:
     groups = _COMPILED.get(faq.removeprefix("faq/"))
     if groups is None:
         return True
-    # Read as typed and with phone shorthand spelled out ("hw long does it tk" is "how long ... take").
-    texts = (text.replace("\u2019", "'"), spell_out(text))
-    return any(all(group.search(variant) for group in groups) for variant in texts)
+    # As typed, and only if that misses, with phone shorthand spelled out ("hw long does it tk").
+    typed = text.replace("\u2019", "'")
+    return all(group.search(typed) for group in groups) or all(group.search(spell_out(text)) for group in groups)

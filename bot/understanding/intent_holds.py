@@ -144,7 +144,7 @@ def hold(reading: Reading) -> str | None:
         return ADVICE if reading.health_question() else UNSURE
     if intent in NOT_A_SITUATION and "condition" in reading.entity_types and tells_the_situation(text):
         return SITUATION
-    if intent == FAQ and not faq_topics.is_about(reading.faq_answer, text):
+    if intent == FAQ and not fitting_faq:
         return UNSURE
     return None
 

@@ -102,7 +102,7 @@ _LEAD_INS = tuple(
 )
 # "please", "thanks" at the end of a question, dropped with the lead-ins, and the command said
 # after it: "..., save that for me", "... - put it on my list please".
-_TRAILING_POLITENESS = re.compile(
+_TRAILING_ASIDES = re.compile(
     r"[\s,]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty)[\s.!]*$"
     r"|[\s,;\-\u2013—]*\b(?:and\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:please\s+|pls\s+)?"
     r"(?:save|add|keep|note|put|write|jot)\s+(?:that|this|it)(?:\s+(?:down|for\s+me|on\s+(?:my|the)\s+list"
@@ -298,7 +298,7 @@ def _strip_lead_in(text: str) -> str:
         previous = text
         for pattern in _LEAD_INS:
             text = pattern.sub("", text, count=1)
-        text = _TRAILING_POLITENESS.sub("", text)
+        text = _TRAILING_ASIDES.sub("", text)
     return text.strip()
 
 

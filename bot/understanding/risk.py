@@ -410,5 +410,4 @@ def _is_not_happening(sentence: str, before: str) -> bool:
         return False
     if _PAST.search(sentence):
         return True
-    described = _SUBJECT_BEFORE.search(before) and not _HYPOTHETICAL_BEFORE.search(before)
     return bool(_INFO.search(sentence)) and not described
